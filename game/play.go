@@ -1,0 +1,60 @@
+package game
+
+import "fmt"
+
+// Outcome is how one played game ended.
+type Outcome struct {
+	// Moves holds every move and chance outcome in order; it aliases the
+	// buffer passed to Play.
+	Moves []Move
+	// Winners is empty for a draw or an incomplete game.
+	Winners Seats
+	// Completed is false when the game hit the max-actions cap.
+	Completed bool
+}
+
+// Scratch holds the buffers Play reuses between games, so that a worker plays
+// millions of games without allocating.
+type Scratch struct {
+	Moves   []Move
+	legal   []Move
+	weights []uint32
+}
+
+// Play plays st from its current position to the end, or until maxActions
+// moves (chance outcomes included) have been made, drawing every random
+// choice from rng. players[i] chooses for seat i. st is left at the final
+// position. maxActions <= 0 means no cap.
+func Play(st State, players []Player, rng *RNG, maxActions int, sc *Scratch) Outcome {
+	moves := sc.Moves[:0]
+	hidden, _ := st.(HiddenState)
+	for !st.Terminal() {
+		if maxActions > 0 && len(moves) >= maxActions {
+			sc.Moves = moves
+			return Outcome{Moves: moves}
+		}
+		sc.legal = st.Legal(sc.legal[:0])
+		if len(sc.legal) == 0 {
+			panic(fmt.Sprintf("game: non-terminal state without legal moves:\n%s", st))
+		}
+		var m Move
+		seat := st.ToMove()
+		switch {
+		case seat == Chance:
+			cs, ok := st.(ChanceState)
+			if !ok {
+				panic("game: chance node in a state without ChanceWeights")
+			}
+			sc.weights = cs.ChanceWeights(sc.weights[:0])
+			m = sc.legal[rng.Weighted(sc.weights)]
+		case hidden != nil:
+			m = players[seat].Choose(hidden.View(seat), sc.legal, rng)
+		default:
+			m = players[seat].Choose(st, sc.legal, rng)
+		}
+		st.Apply(m)
+		moves = append(moves, m)
+	}
+	sc.Moves = moves
+	return Outcome{Moves: moves, Winners: st.Winners(), Completed: true}
+}
