@@ -6,6 +6,7 @@ import (
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/connect4"
+	"github.com/simpipe/simpipe/game/gametest"
 	"github.com/simpipe/simpipe/internal/openspiel"
 )
 
@@ -141,4 +142,16 @@ func TestOpenSpielPlaythrough(t *testing.T) {
 	if err != nil {
 		t.Error(err)
 	}
+}
+
+func FuzzPlay(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3})
+	f.Add([]byte{3, 3, 3, 3, 3, 3, 3})
+	f.Fuzz(func(t *testing.T, choices []byte) {
+		gametest.PlayChoices(t, connect4.Game{}, choices, 100)
+	})
+}
+
+func TestReplays(t *testing.T) {
+	gametest.Replays(t, connect4.Game{}, []game.Player{ai.Random{}, ai.Random{}}, 0)
 }

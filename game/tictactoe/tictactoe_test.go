@@ -5,6 +5,7 @@ import (
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/gametest"
 	"github.com/simpipe/simpipe/game/tictactoe"
 	"github.com/simpipe/simpipe/internal/openspiel"
 )
@@ -95,4 +96,16 @@ func TestOpenSpielPlaythrough(t *testing.T) {
 	if err != nil {
 		t.Error(err)
 	}
+}
+
+func FuzzPlay(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3})
+	f.Add([]byte{4, 4, 4})
+	f.Fuzz(func(t *testing.T, choices []byte) {
+		gametest.PlayChoices(t, tictactoe.Game{}, choices, 20)
+	})
+}
+
+func TestReplays(t *testing.T) {
+	gametest.Replays(t, tictactoe.Game{}, []game.Player{ai.Random{}, ai.Random{}}, 0)
 }

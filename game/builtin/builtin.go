@@ -1,0 +1,21 @@
+// Package builtin registers the games that ship with simpipe.
+package builtin
+
+import (
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/connect4"
+	"github.com/simpipe/simpipe/game/tictactoe"
+)
+
+// Register adds every built-in game to r.
+func Register(r *game.Registry) {
+	r.MustRegister(connect4.Def)
+	r.MustRegister(tictactoe.Def)
+}
+
+// Registry returns a new registry holding the built-in games.
+func Registry() *game.Registry {
+	r := &game.Registry{}
+	Register(r)
+	return r
+}
