@@ -4,12 +4,14 @@ package builtin
 import (
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/connect4"
+	"github.com/simpipe/simpipe/game/pig"
 	"github.com/simpipe/simpipe/game/tictactoe"
 )
 
 // Register adds every built-in game to r.
 func Register(r *game.Registry) {
 	r.MustRegister(connect4.Def)
+	r.MustRegister(pig.Def)
 	r.MustRegister(tictactoe.Def)
 }
 
