@@ -1,0 +1,141 @@
+// Command simpipe plays, checkpoints and inspects batches of self-play games.
+//
+// Exit codes: 0 success; 1 an unexpected error (I/O, a damaged DB); 2 bad
+// input or a refused request; 3 the run finished but some games failed on
+// every attempt; 130 interrupted (resume by running the same command).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/builtin"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitGamesFailed = 3
+	exitInterrupted = 130
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type cli struct {
+	Version kong.VersionFlag `help:"Print the version and exit."`
+
+	Run     runCmd     `cmd:"" help:"Play a batch of games into a checkpoint DB, or resume it."`
+	Inspect inspectCmd `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
+	Games   gamesCmd   `cmd:"" help:"List the registered games and their parameters."`
+}
+
+// exitErr carries an exit code with the message to print; a nil err prints
+// nothing.
+type exitErr struct {
+	code int
+	err  error
+}
+
+func (e *exitErr) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit code %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitErr) Unwrap() error { return e.err }
+
+// usageErr marks err as bad input (exit code 2).
+func usageErr(err error) error { return &exitErr{exitUsage, err} }
+
+func main() {
+	ctx, stop := signalContext()
+	defer stop()
+	os.Exit(runMain(ctx, registry(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// registry returns the games this binary knows; test builds add test games
+// (see testgames.go).
+func registry() *game.Registry {
+	r := builtin.Registry()
+	registerTestGames(r)
+	return r
+}
+
+// runMain parses args, runs the command and returns the exit code. Errors
+// are printed as one line on stderr.
+func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, stderr io.Writer) int {
+	var c cli
+	exitCode := -1
+	parser, err := kong.New(&c,
+		kong.Name("simpipe"),
+		kong.Description("Resumable, exactly-once self-play simulations for game AIs."),
+		kong.Vars{"version": version, "nproc": strconv.Itoa(runtime.NumCPU())},
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exitCode = code }),
+		kong.BindTo(ctx, (*context.Context)(nil)),
+		kong.Bind(reg, &streams{out: stdout, err: stderr}),
+	)
+	if err != nil {
+		panic(err) // the grammar is wrong: a programming error
+	}
+	kctx, err := parser.Parse(args)
+	if exitCode >= 0 { // --help or --version
+		return exitCode
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "simpipe: %v\n", err)
+		return exitUsage
+	}
+	err = kctx.Run()
+	if exitCode >= 0 {
+		return exitCode
+	}
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitErr
+	code := exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if ee == nil || ee.err != nil { // a nil err means the command already reported
+		fmt.Fprintf(stderr, "simpipe: %v\n", err)
+	}
+	return code
+}
+
+// streams are the command's standard output and error.
+type streams struct {
+	out, err io.Writer
+}
+
+// signalContext returns a context cancelled by the first SIGINT or SIGTERM.
+// A second signal exits at once with code 130; the DB stays consistent
+// because bbolt commits are atomic, and what was not committed is replayed
+// on resume.
+func signalContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "\nsimpipe: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "simpipe: exiting immediately; run the same command again to resume")
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() { signal.Stop(sigs); cancel() }
+}

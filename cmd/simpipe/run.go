@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/simpipe/simpipe/ai"
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/stages"
+	"github.com/simpipe/simpipe/store"
+)
+
+// Limits on numbers a user may give, so that a typo cannot ask for a DB of
+// billions of job records.
+const (
+	maxGames   = 1 << 36
+	maxJobs    = 1 << 24
+	maxWorkers = 1024
+	maxRetries = 100
+)
+
+type runCmd struct {
+	DB         string  `name:"db" required:"" help:"Checkpoint database file: created when missing, resumed when present." placeholder:"FILE"`
+	Game       *string `help:"Game spec, e.g. connect4 or hex:size=7 (see 'simpipe games'). Required for a new run." placeholder:"SPEC"`
+	Games      *uint64 `help:"Number of games. Required for a new run; a larger number extends a stored run." placeholder:"N"`
+	Seed       *uint64 `help:"Run seed; every game's randomness derives from (seed, game index). Default 1." placeholder:"S"`
+	Players    *string `help:"Player per seat, comma-separated, or one for all seats. Default random." placeholder:"SPEC"`
+	MaxActions *int    `name:"max-actions" help:"Cap on actions per game; a game that hits it is recorded as incomplete. 0 means no cap. Default 10000." placeholder:"N"`
+	Chunk      *int    `help:"Games per job; a job's games commit together. Default 256." placeholder:"N"`
+	Workers    int     `default:"${nproc}" help:"Simulator goroutines (default: number of CPUs). May differ between resumes."`
+	Retries    int     `default:"2" help:"Times a failing game is replayed before it is recorded as failed."`
+	Progress   string  `default:"auto" enum:"auto,bar,log,none" help:"Progress display: a bar on a terminal, log lines otherwise (auto), or none."`
+}
+
+func (c *runCmd) Validate() error {
+	switch {
+	case c.Workers < 1 || c.Workers > maxWorkers:
+		return fmt.Errorf("--workers %d is outside 1..%d", c.Workers, maxWorkers)
+	case c.Retries < 0 || c.Retries > maxRetries:
+		return fmt.Errorf("--retries %d is outside 0..%d", c.Retries, maxRetries)
+	case c.Games != nil && (*c.Games < 1 || *c.Games > maxGames):
+		return fmt.Errorf("--games %d is outside 1..%d", *c.Games, uint64(maxGames))
+	case c.MaxActions != nil && *c.MaxActions < 0:
+		return fmt.Errorf("--max-actions %d is negative", *c.MaxActions)
+	case c.Chunk != nil && (*c.Chunk < 1 || *c.Chunk > 1<<20):
+		return fmt.Errorf("--chunk %d is outside 1..%d", *c.Chunk, 1<<20)
+	}
+	chunk := uint64(pipeline.DefaultChunk)
+	if c.Chunk != nil {
+		chunk = uint64(*c.Chunk)
+	}
+	if c.Games != nil && *c.Games/chunk > maxJobs {
+		return fmt.Errorf("--games %d in chunks of %d makes more than %d jobs; raise --chunk", *c.Games, chunk, maxJobs)
+	}
+	return nil
+}
+
+func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
+	// Check everything that needs no DB before creating a file.
+	if c.Game != nil {
+		g, err := reg.New(*c.Game)
+		if err != nil {
+			return usageErr(err)
+		}
+		if c.Players != nil {
+			if _, err := ai.ParseLineup(*c.Players, g); err != nil {
+				return usageErr(err)
+			}
+		}
+	}
+	_, statErr := os.Stat(c.DB)
+	if errors.Is(statErr, fs.ErrNotExist) && (c.Game == nil || c.Games == nil) {
+		return usageErr(fmt.Errorf("%s does not exist; a new run needs --game and --games", c.DB))
+	}
+	db, err := store.Open(c.DB, nil)
+	if err != nil {
+		return openErr(err)
+	}
+	defer db.Close()
+
+	cfg, err := pipeline.Prepare(db, reg, pipeline.Settings{
+		Game: c.Game, Players: c.Players, Seed: c.Seed, Games: c.Games,
+		MaxActions: c.MaxActions, Chunk: c.Chunk,
+	})
+	if err != nil {
+		if errors.Is(statErr, fs.ErrNotExist) {
+			db.Close()
+			os.Remove(c.DB) // do not leave an empty DB behind a refused run
+		}
+		return usageErr(err)
+	}
+
+	prog := &pipeline.Progress{}
+	start := time.Now()
+	startDone := uint64(0)
+	if agg, err := db.Aggregate(); err == nil {
+		startDone = agg.GamesDone + agg.Failed
+	}
+	liveCtx, stopLive := context.WithCancel(context.Background())
+	defer stopLive()
+	if err := pipeline.ServeLive(liveCtx, c.DB, func() pipeline.LiveStatus {
+		el := time.Since(start)
+		done := prog.Done.Load()
+		return pipeline.LiveStatus{
+			PID: os.Getpid(), DB: c.DB, GamesTotal: prog.Total.Load(), GamesDone: done,
+			Failed: prog.Failed.Load(), JobsInFlight: prog.InFlight.Load(), Workers: c.Workers,
+			GamesPerSec: float64(done-startDone) / el.Seconds(), Uptime: el.Round(time.Second).String(),
+		}
+	}); err != nil {
+		fmt.Fprintf(s.err, "simpipe: warning: no live status for inspect: %v\n", err)
+	}
+
+	fmt.Fprintf(s.err, "simpipe: %s: %s, %d games, seed %d, players %s, %d workers\n",
+		c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
+	rep := startProgress(c.Progress, s.err, prog, startDone)
+	runErr := pipeline.Run(ctx, db, reg, pipeline.Options{
+		Workers: c.Workers, Retries: c.Retries, Progress: prog,
+		Sink: stages.SinkOptions{},
+	})
+	rep.stop()
+	stopLive()
+
+	agg, aggErr := db.Aggregate()
+	switch {
+	case errors.Is(runErr, pipeline.ErrInterrupted):
+		if aggErr == nil {
+			fmt.Fprintf(s.err, "simpipe: interrupted: %d of %d games are saved; run the same command again to resume\n",
+				agg.GamesDone+agg.Failed, cfg.Games)
+		}
+		return &exitErr{exitInterrupted, nil}
+	case runErr != nil:
+		return runErr
+	case aggErr != nil:
+		return aggErr
+	}
+	el := time.Since(start)
+	played := agg.GamesDone + agg.Failed - startDone
+	d, err := db.Digest()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "done: %d games (%d completed, %d incomplete, %d failed); played %d in %s (%.0f games/s)\nresults_digest: %x\n",
+		agg.GamesDone+agg.Failed, agg.GamesDone-agg.Incomplete, agg.Incomplete, agg.Failed,
+		played, el.Round(time.Millisecond), float64(played)/el.Seconds(), d)
+	if agg.Failed > 0 {
+		fmt.Fprintf(s.err, "simpipe: %d games failed on every attempt; see 'simpipe inspect %s'\n", agg.Failed, c.DB)
+		return &exitErr{exitGamesFailed, nil}
+	}
+	return nil
+}
+
+// openErr classifies a store.Open error: a busy, foreign or incompatible
+// file is refused (exit 2); anything else is unexpected.
+func openErr(err error) error {
+	switch {
+	case errors.Is(err, store.ErrLocked):
+		return usageErr(fmt.Errorf("%w (another simpipe is running on it; 'simpipe inspect' shows its progress)", err))
+	case errors.Is(err, store.ErrNotSimpipe), errors.Is(err, store.ErrSchemaVersion),
+		errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return usageErr(err)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return usageErr(err)
+	}
+	return err
+}

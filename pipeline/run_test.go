@@ -1,0 +1,64 @@
+package pipeline_test
+
+import (
+	"context"
+	"encoding/hex"
+	"path/filepath"
+	"testing"
+
+	"github.com/simpipe/simpipe/game/builtin"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/store"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// runGames plays a fresh run and returns its digest and aggregate.
+func runGames(t *testing.T, spec string, games uint64, chunk, workers int) (string, *store.Aggregate) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "run.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reg := builtin.Registry()
+	if _, err := pipeline.Prepare(db, reg, pipeline.Settings{Game: &spec, Games: &games, Chunk: &chunk, Seed: ptr[uint64](7)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pipeline.Run(context.Background(), db, reg, pipeline.Options{Workers: workers, Retries: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg, err := db.Aggregate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(d[:]), agg
+}
+
+func TestDigestIndependentOfWorkers(t *testing.T) {
+	want, wantAgg := runGames(t, "connect4", 5000, 64, 1)
+	if wantAgg.GamesDone != 5000 || wantAgg.JobsDone != 79 {
+		t.Fatalf("aggregate %+v", wantAgg)
+	}
+	for _, workers := range []int{2, 8} {
+		got, agg := runGames(t, "connect4", 5000, 64, workers)
+		if got != want || *agg != *wantAgg {
+			t.Errorf("workers %d: digest %s, aggregate %+v; want %s, %+v", workers, got, agg, want, wantAgg)
+		}
+	}
+	// The chunk size changes how games are grouped, never what they are.
+	if got, _ := runGames(t, "connect4", 5000, 1000, 2); got != want {
+		t.Errorf("chunk 1000: digest %s, want %s", got, want)
+	}
+	// A different game gives a different digest.
+	if got, _ := runGames(t, "tictactoe", 5000, 64, 2); got == want {
+		t.Error("different games gave the same digest")
+	}
+}

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/simpipe/simpipe/game"
+)
+
+// Status is how one game of a job ended.
+type Status uint8
+
+const (
+	// Completed games reached a terminal state.
+	Completed Status = iota
+	// Incomplete games hit the max-actions cap; they have moves but no
+	// winners.
+	Incomplete
+	// Failed games panicked (or otherwise failed) on every attempt; they
+	// have no moves. The error is in the JobRecord.
+	Failed
+)
+
+func (s Status) String() string {
+	switch s {
+	case Completed:
+		return "completed"
+	case Incomplete:
+		return "incomplete"
+	case Failed:
+		return "failed"
+	}
+	return fmt.Sprintf("status(%d)", uint8(s))
+}
+
+// GameEntry is one game's stored result.
+type GameEntry struct {
+	Status  Status
+	Winners game.Seats
+	Moves   []game.Move
+}
+
+// ChunkEncoder builds the results record of one job:
+//
+//	version(1) moveBits(1) first(uvarint) count(uvarint) entry...
+//	entry: status(1) [winners(1) moves(uvarint) packed-moves]
+//
+// Moves are packed little-endian, moveBits bits each, padded to a byte per
+// game. Each entry is canonical, so its bytes feed the results digest
+// directly. The zero value is not usable; call Reset.
+type ChunkEncoder struct {
+	first    uint64
+	count    uint64
+	moveBits uint8
+	entries  []byte
+}
+
+// Reset starts a record for games first, first+1, ... with moves of
+// moveBits bits (1 to 64).
+func (e *ChunkEncoder) Reset(first uint64, moveBits int) {
+	if moveBits < 1 || moveBits > 64 {
+		panic(fmt.Sprintf("store: moveBits %d outside 1..64", moveBits))
+	}
+	e.first, e.count, e.moveBits, e.entries = first, 0, uint8(moveBits), e.entries[:0]
+}
+
+// Add appends the next game.
+func (e *ChunkEncoder) Add(g GameEntry) {
+	e.count++
+	e.entries = appendEntry(e.entries, g, e.moveBits)
+}
+
+func appendEntry(b []byte, g GameEntry, bits uint8) []byte {
+	b = append(b, byte(g.Status))
+	if g.Status == Failed {
+		return b
+	}
+	b = append(b, byte(g.Winners))
+	b = binary.AppendUvarint(b, uint64(len(g.Moves)))
+	var acc uint64 // pending bits, LSB first
+	var n uint     // number of pending bits
+	for _, m := range g.Moves {
+		v := uint64(m)
+		if bits < 64 {
+			v &= 1<<bits - 1
+		}
+		acc |= v << n
+		room := 64 - n
+		if uint(bits) >= room {
+			b = binary.LittleEndian.AppendUint64(b, acc)
+			n = uint(bits) - room
+			acc = 0
+			if room < 64 {
+				acc = v >> room
+			}
+		} else {
+			n += uint(bits)
+		}
+	}
+	for ; n > 0; n -= min(n, 8) {
+		b = append(b, byte(acc))
+		acc >>= 8
+	}
+	return b
+}
+
+// Bytes returns the finished record (a new slice).
+func (e *ChunkEncoder) Bytes() []byte {
+	b := make([]byte, 0, len(e.entries)+24)
+	b = append(b, recordVersion, e.moveBits)
+	b = binary.AppendUvarint(b, e.first)
+	b = binary.AppendUvarint(b, e.count)
+	return append(b, e.entries...)
+}
+
+// Chunk is a decoded results record. Entries alias the record's bytes.
+type Chunk struct {
+	First    uint64
+	MoveBits int
+	// Raw holds each game's canonical entry bytes, in index order.
+	Raw [][]byte
+}
+
+// DecodeChunk parses and validates a results record.
+func DecodeChunk(b []byte) (*Chunk, error) {
+	r := reader{b: b}
+	r.version("results record")
+	bits := int(r.byte("move width"))
+	first := r.uvarint("first game")
+	count := r.uvarint("game count")
+	if r.err == nil && (bits < 1 || bits > 64) {
+		r.fail(fmt.Sprintf("move width %d", bits))
+	}
+	if r.err == nil && count > uint64(len(r.b)) {
+		r.fail(fmt.Sprintf("%d games in %d bytes", count, len(r.b)))
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	c := &Chunk{First: first, MoveBits: bits, Raw: make([][]byte, 0, count)}
+	for i := uint64(0); i < count; i++ {
+		start := r.b
+		status := Status(r.byte("status"))
+		switch status {
+		case Failed:
+		case Completed, Incomplete:
+			r.byte("winners")
+			n := r.uvarint("move count")
+			if n > uint64(len(r.b))*8 {
+				r.fail("move count")
+			}
+			r.bytes((n*uint64(bits)+7)/8, "moves")
+		default:
+			r.fail(fmt.Sprintf("game status %d", status))
+		}
+		if r.err != nil {
+			return nil, fmt.Errorf("game %d: %w", first+i, r.err)
+		}
+		c.Raw = append(c.Raw, start[:len(start)-len(r.b)])
+	}
+	if err := r.done("results record"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Entry decodes game i of the chunk.
+func (c *Chunk) Entry(i int) GameEntry {
+	g, _ := DecodeEntry(c.Raw[i], c.MoveBits)
+	return g
+}
+
+// DecodeEntry decodes one entry encoded with moveBits-bit moves.
+func DecodeEntry(raw []byte, moveBits int) (GameEntry, error) {
+	r := reader{b: raw}
+	g := GameEntry{Status: Status(r.byte("status"))}
+	if g.Status == Failed || r.err != nil {
+		return g, r.done("entry")
+	}
+	g.Winners = game.Seats(r.byte("winners"))
+	n := r.uvarint("move count")
+	if r.err == nil && n > uint64(len(r.b))*8 {
+		r.fail("move count")
+	}
+	packed := r.bytes((n*uint64(moveBits)+7)/8, "moves")
+	if err := r.done("entry"); err != nil {
+		return GameEntry{}, err
+	}
+	g.Moves = make([]game.Move, n)
+	bitPos := 0
+	for i := range g.Moves {
+		var v uint64
+		for k := 0; k < moveBits; k++ {
+			if packed[bitPos/8]&(1<<(bitPos%8)) != 0 {
+				v |= 1 << k
+			}
+			bitPos++
+		}
+		g.Moves[i] = game.Move(v)
+	}
+	return g, nil
+}

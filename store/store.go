@@ -1,0 +1,378 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the version of the bucket layout and records written by
+// this simpipe. Open refuses DBs of any other version.
+const SchemaVersion = 1
+
+// DefaultTimeout is how long Open waits for another process's file lock.
+const DefaultTimeout = time.Second
+
+var (
+	bucketMeta    = []byte("meta")
+	bucketJobs    = []byte("jobs")
+	bucketResults = []byte("results")
+
+	keySchema    = []byte("schema")
+	keyConfig    = []byte("config")
+	keyAggregate = []byte("aggregate")
+)
+
+// Config is a run's configuration, fixed when the run is created (Games may
+// only grow).
+type Config struct {
+	Game       string `json:"game"`    // canonical game spec
+	Players    string `json:"players"` // canonical player lineup
+	Seats      int    `json:"seats"`
+	Seed       uint64 `json:"seed"`
+	Games      uint64 `json:"games"`
+	MaxActions int    `json:"max_actions"`
+	ChunkSize  int    `json:"chunk_size"` // games per job
+	MoveBits   int    `json:"move_bits"`
+	Jobs       uint64 `json:"jobs"` // number of job records
+}
+
+// Options configures Open. A nil *Options means the defaults.
+type Options struct {
+	// Timeout bounds the wait for another process's lock; DefaultTimeout
+	// when zero.
+	Timeout time.Duration
+	// ReadOnly opens without write access; a missing file is an error.
+	ReadOnly bool
+	// MaxSize caps the file size in bytes; 0 means no cap. A commit that
+	// would grow the file beyond it fails and changes nothing.
+	MaxSize int
+	// NoCreate makes Open fail with fs.ErrNotExist for a missing file.
+	NoCreate bool
+}
+
+// DB is an open checkpoint database. Its methods are safe for concurrent
+// use; write methods serialise on bbolt's single writer.
+type DB struct {
+	bolt *bolt.DB
+	path string
+}
+
+// Open opens the DB at path, creating an empty one if the file does not
+// exist (unless ReadOnly or NoCreate). It never writes to a file that is not
+// a simpipe DB of this schema version.
+func Open(path string, opts *Options) (*DB, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil, fmt.Errorf("%s is a directory", path)
+	case err == nil && fi.Size() == 0:
+		return nil, fmt.Errorf("%s: %w (empty file)", path, ErrNotSimpipe)
+	case errors.Is(err, fs.ErrNotExist) && (opts.ReadOnly || opts.NoCreate):
+		return nil, fmt.Errorf("%s: %w", path, fs.ErrNotExist)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
+	bdb, err := bolt.Open(path, 0o644, &bolt.Options{
+		Timeout:      timeout,
+		ReadOnly:     opts.ReadOnly,
+		MaxSize:      opts.MaxSize,
+		FreelistType: bolt.FreelistMapType,
+	})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, fmt.Errorf("%s: %w (%v)", path, ErrNotSimpipe, err)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	db := &DB{bolt: bdb, path: path}
+	if err := db.checkSchema(); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkSchema accepts a DB with our meta bucket and version, or a bolt file
+// with no buckets at all (new, or created by a run killed before its first
+// commit). Anything else is another program's file.
+func (db *DB) checkSchema() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			empty := true
+			_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			if empty {
+				return nil
+			}
+			return fmt.Errorf("%s: %w (no simpipe metadata)", db.path, ErrNotSimpipe)
+		}
+		v := meta.Get(keySchema)
+		if len(v) != 4 {
+			return fmt.Errorf("%s: %w (bad schema record)", db.path, ErrNotSimpipe)
+		}
+		if n := binary.BigEndian.Uint32(v); n != SchemaVersion {
+			return fmt.Errorf("%s: %w %d (this simpipe reads version %d)", db.path, ErrSchemaVersion, n, SchemaVersion)
+		}
+		return nil
+	})
+}
+
+// Path returns the file's path.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the DB, waiting for open transactions.
+func (db *DB) Close() error { return db.bolt.Close() }
+
+// Check runs bbolt's consistency check over the whole file.
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
+		}
+		return nil
+	})
+}
+
+// Size returns the file size in bytes.
+func (db *DB) Size() int64 {
+	var n int64
+	_ = db.bolt.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	return n
+}
+
+// Config returns the run's configuration, or ErrNoRun.
+func (db *DB) Config() (*Config, error) {
+	var cfg *Config
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		cfg, err = readConfig(tx)
+		return err
+	})
+	return cfg, err
+}
+
+func readConfig(tx *bolt.Tx) (*Config, error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil || meta.Get(keyConfig) == nil {
+		return nil, ErrNoRun
+	}
+	var cfg Config
+	if err := json.Unmarshal(meta.Get(keyConfig), &cfg); err != nil {
+		return nil, fmt.Errorf("%w: config: %v", ErrCorrupt, err)
+	}
+	return &cfg, nil
+}
+
+// CreateRun writes cfg and one pending job per ChunkSize games. It fails if
+// the DB already holds a run.
+func (db *DB) CreateRun(cfg Config) error {
+	if cfg.ChunkSize < 1 || cfg.MoveBits < 1 || cfg.MoveBits > 64 {
+		return fmt.Errorf("store: invalid config %+v", cfg)
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) != nil {
+			return errors.New("store: database already holds a run")
+		}
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(bucketJobs); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(bucketResults); err != nil {
+			return err
+		}
+		if err := meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, SchemaVersion)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyAggregate, (&Aggregate{}).Encode()); err != nil {
+			return err
+		}
+		games := cfg.Games
+		cfg.Games, cfg.Jobs = 0, 0
+		return addGames(tx, &cfg, games)
+	})
+}
+
+// ExtendRun grows the run to games games, adding pending jobs for the new
+// ones. Shrinking is refused.
+func (db *DB) ExtendRun(games uint64) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		cfg, err := readConfig(tx)
+		if err != nil {
+			return err
+		}
+		if games < cfg.Games {
+			return fmt.Errorf("store: run has %d games; cannot shrink to %d", cfg.Games, games)
+		}
+		return addGames(tx, cfg, games)
+	})
+}
+
+// addGames appends jobs covering games cfg.Games..total and saves cfg.
+func addGames(tx *bolt.Tx, cfg *Config, total uint64) error {
+	jobs := tx.Bucket(bucketJobs)
+	jobs.FillPercent = 1 // keys only ever grow
+	for first := cfg.Games; first < total; {
+		n := min(uint64(cfg.ChunkSize), total-first)
+		rec := JobRecord{First: first, Count: uint32(n), State: Pending}
+		if err := jobs.Put(key(cfg.Jobs), rec.Encode()); err != nil {
+			return err
+		}
+		cfg.Jobs++
+		first += n
+	}
+	cfg.Games = total
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(keyConfig, b)
+}
+
+// Job is a unit of work handed to simulators.
+type Job struct {
+	ID    uint64
+	First uint64
+	Count uint32
+	// Only, when not nil, lists the games to play (a reissued job whose
+	// other games are already done); otherwise all Count games are played.
+	Only []uint64
+}
+
+// PendingJobs returns up to limit pending jobs with IDs >= from, in ID order,
+// and the ID to continue from. It holds a read transaction only while it
+// scans, so a long run never pins old pages.
+func (db *DB) PendingJobs(from uint64, limit int) ([]Job, uint64, error) {
+	var out []Job
+	next := from
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJobs)
+		if b == nil {
+			return ErrNoRun
+		}
+		c := b.Cursor()
+		for k, v := c.Seek(key(from)); k != nil && len(out) < limit; k, v = c.Next() {
+			if len(k) != 8 {
+				return fmt.Errorf("%w: job key %x", ErrCorrupt, k)
+			}
+			id := binary.BigEndian.Uint64(k)
+			next = id + 1
+			rec, err := DecodeJob(v)
+			if err != nil {
+				return fmt.Errorf("job %d: %w", id, err)
+			}
+			if rec.State != Pending {
+				continue
+			}
+			j := Job{ID: id, First: rec.First, Count: rec.Count}
+			for _, f := range rec.Failures {
+				j.Only = append(j.Only, f.Index)
+			}
+			out = append(out, j)
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// Aggregate returns the running aggregate.
+func (db *DB) Aggregate() (*Aggregate, error) {
+	var agg *Aggregate
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		agg, err = readAggregate(tx)
+		return err
+	})
+	return agg, err
+}
+
+func readAggregate(tx *bolt.Tx) (*Aggregate, error) {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return nil, ErrNoRun
+	}
+	return DecodeAggregate(meta.Get(keyAggregate))
+}
+
+// Jobs calls fn for every job record in ID order until fn returns false.
+func (db *DB) Jobs(fn func(id uint64, rec *JobRecord) bool) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketJobs)
+		if b == nil {
+			return ErrNoRun
+		}
+		return b.ForEach(func(k, v []byte) error {
+			rec, err := DecodeJob(v)
+			if err != nil {
+				return fmt.Errorf("job %x: %w", k, err)
+			}
+			if !fn(binary.BigEndian.Uint64(k), rec) {
+				return errStop
+			}
+			return nil
+		})
+	})
+}
+
+var errStop = errors.New("stop")
+
+// Results calls fn for every job's decoded results record in game-index
+// order. The chunk is valid only during the call.
+func (db *DB) Results(fn func(c *Chunk) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketResults)
+		if b == nil {
+			return ErrNoRun
+		}
+		return b.ForEach(func(k, v []byte) error {
+			c, err := DecodeChunk(v)
+			if err != nil {
+				return fmt.Errorf("results of job %x: %w", k, err)
+			}
+			return fn(c)
+		})
+	})
+}
+
+// Digest returns the SHA-256 over every stored game result in game-index
+// order: for each game that did not fail, its index (8 bytes, big-endian)
+// and its canonical entry bytes. Timings, attempts and workers are not part
+// of a result, so equal runs give equal digests.
+func (db *DB) Digest() ([32]byte, error) {
+	h := sha256.New()
+	var idx [8]byte
+	err := db.Results(func(c *Chunk) error {
+		for i, raw := range c.Raw {
+			if Status(raw[0]) == Failed {
+				continue
+			}
+			binary.BigEndian.PutUint64(idx[:], c.First+uint64(i))
+			h.Write(idx[:])
+			h.Write(raw)
+		}
+		return nil
+	})
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum, err
+}
