@@ -3,6 +3,7 @@ package builtin
 
 import (
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/breakthrough"
 	"github.com/simpipe/simpipe/game/connect4"
 	"github.com/simpipe/simpipe/game/pig"
 	"github.com/simpipe/simpipe/game/tictactoe"
@@ -10,6 +11,7 @@ import (
 
 // Register adds every built-in game to r.
 func Register(r *game.Registry) {
+	r.MustRegister(breakthrough.Def)
 	r.MustRegister(connect4.Def)
 	r.MustRegister(pig.Def)
 	r.MustRegister(tictactoe.Def)
