@@ -4,6 +4,7 @@ package builtin
 import (
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/breakthrough"
+	"github.com/simpipe/simpipe/game/checkers"
 	"github.com/simpipe/simpipe/game/connect4"
 	"github.com/simpipe/simpipe/game/pig"
 	"github.com/simpipe/simpipe/game/tictactoe"
@@ -12,6 +13,7 @@ import (
 // Register adds every built-in game to r.
 func Register(r *game.Registry) {
 	r.MustRegister(breakthrough.Def)
+	r.MustRegister(checkers.Def)
 	r.MustRegister(connect4.Def)
 	r.MustRegister(pig.Def)
 	r.MustRegister(tictactoe.Def)
