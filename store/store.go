@@ -80,7 +80,7 @@ func Open(path string, opts *Options) (*DB, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case err == nil && fi.IsDir():
-		return nil, fmt.Errorf("%s is a directory", path)
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("is a directory, not a DB file")}
 	case err == nil && fi.Size() == 0:
 		return nil, fmt.Errorf("%s: %w (empty file)", path, ErrNotSimpipe)
 	case errors.Is(err, fs.ErrNotExist) && (opts.ReadOnly || opts.NoCreate):
@@ -97,10 +97,14 @@ func Open(path string, opts *Options) (*DB, error) {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return nil, fmt.Errorf("%s: %w (%v)", path, ErrNotSimpipe, err)
 	case err != nil:
-		return nil, fmt.Errorf("%s: %w", path, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, err // permissions and the like: about the path, not its content
+		}
+		// Anything else bbolt refuses (bad magic, checksum, version, size)
+		// is a file it cannot read as a database.
+		return nil, fmt.Errorf("%s: %w (%v)", path, ErrNotSimpipe, err)
 	}
 	db := &DB{bolt: bdb, path: path}
 	if err := db.checkSchema(); err != nil {

@@ -1,0 +1,397 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/simpipe/simpipe/store"
+)
+
+// bin is the simpipe binary built once for these tests, with the test games.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "simpipe-test")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "simpipe")
+	build := exec.Command("go", "build", "-tags", "testgames", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building simpipe:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// simpipe runs the binary to completion.
+func simpipe(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// report is the part of 'inspect --json' the tests read.
+type report struct {
+	ResultsDigest string            `json:"results_digest"`
+	GamesTotal    uint64            `json:"games_total"`
+	GamesDone     uint64            `json:"games_done"`
+	JobsByState   map[string]uint64 `json:"jobs_by_state"`
+	WinsBySeat    []uint64          `json:"wins_by_seat"`
+	Draws         uint64            `json:"draws"`
+	Incomplete    uint64            `json:"incomplete"`
+	Failed        uint64            `json:"failed"`
+	Failures      []struct {
+		Game     uint64 `json:"game"`
+		Attempts uint32 `json:"attempts"`
+		Error    string `json:"error"`
+		Stack    string `json:"stack"`
+	} `json:"failures"`
+	Live *struct {
+		GamesDone uint64 `json:"games_done"`
+	} `json:"live"`
+}
+
+func inspect(t *testing.T, db string) report {
+	t.Helper()
+	r := simpipe(t, nil, "inspect", "--json", db)
+	if r.code != 0 {
+		t.Fatalf("inspect: exit %d: %s", r.code, r.stderr)
+	}
+	var rep report
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("inspect output: %v\n%s", err, r.stdout)
+	}
+	return rep
+}
+
+// verify opens the DB in this process and runs the store's full check.
+func verify(t *testing.T, path string) {
+	t.Helper()
+	db, err := store.Open(path, &store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Verify(); err != nil {
+		t.Fatalf("verify %s: %v", path, err)
+	}
+}
+
+// The crash and SIGINT tests share one uninterrupted reference run.
+var (
+	crashArgs = []string{"--game", "connect4", "--games", "3000000", "--seed", "11", "--progress", "none"}
+	refOnce   sync.Once
+	ref       report
+)
+
+func reference(t *testing.T) report {
+	refOnce.Do(func() {
+		db := filepath.Join(t.TempDir(), "ref.db")
+		if r := simpipe(t, nil, append([]string{"run", "--db", db, "--workers", "2"}, crashArgs...)...); r.code != 0 {
+			t.Fatalf("reference run: exit %d: %s", r.code, r.stderr)
+		}
+		ref = inspect(t, db)
+	})
+	if ref.ResultsDigest == "" {
+		t.Fatal("no reference run")
+	}
+	return ref
+}
+
+func sameOutcome(t *testing.T, got, want report) {
+	t.Helper()
+	if got.ResultsDigest != want.ResultsDigest || got.GamesDone != want.GamesDone || got.Draws != want.Draws ||
+		fmt.Sprint(got.WinsBySeat) != fmt.Sprint(want.WinsBySeat) || got.Failed != 0 || got.Incomplete != want.Incomplete {
+		t.Fatalf("run differs from the uninterrupted one:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestDigestIndependentOfWorkerCount(t *testing.T) {
+	var digests []string
+	for _, w := range []string{"1", "2", "8"} {
+		db := filepath.Join(t.TempDir(), "w.db")
+		r := simpipe(t, nil, "run", "--db", db, "--game", "connect4", "--games", "20000", "--chunk", "100", "--workers", w, "--progress", "none")
+		if r.code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, r.code, r.stderr)
+		}
+		rep := inspect(t, db)
+		if rep.GamesDone != 20000 || rep.JobsByState["done"] != 200 {
+			t.Fatalf("workers %s: %+v", w, rep)
+		}
+		digests = append(digests, rep.ResultsDigest)
+	}
+	if digests[0] != digests[1] || digests[0] != digests[2] {
+		t.Fatalf("digests differ by worker count: %v", digests)
+	}
+}
+
+// TestCrashResume kills a run with SIGKILL at random moments, resumes it each
+// time, and checks that the final results equal an uninterrupted run's.
+func TestCrashResume(t *testing.T) {
+	want := reference(t)
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("kill-time seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	db := filepath.Join(t.TempDir(), "crash.db")
+	kills := 0
+	for attempt := 0; ; attempt++ {
+		workers := fmt.Sprint(1 + attempt%3) // vary the worker count across resumes
+		cmd := exec.Command(bin, append([]string{"run", "--db", db, "--workers", workers}, crashArgs...)...)
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		delay := time.Duration(50+rng.IntN(700)) * time.Millisecond
+		if kills >= 6 {
+			delay = time.Hour // enough kills: let it finish
+		}
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("run exited: %v\n%s", err, errb.String())
+			}
+		case <-time.After(delay):
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			<-exited
+			kills++
+			verify(t, db) // consistent after every kill
+			continue
+		}
+		break
+	}
+	got := inspect(t, db)
+	verify(t, db)
+	t.Logf("%d kills, %d games: lost 0, duplicated 0, digest %s", kills, got.GamesDone, got.ResultsDigest)
+	if kills < 5 {
+		t.Fatalf("only %d kills landed before the run finished", kills)
+	}
+	sameOutcome(t, got, want)
+}
+
+func TestInterruptAndResume(t *testing.T) {
+	want := reference(t)
+	db := filepath.Join(t.TempDir(), "int.db")
+	args := append([]string{"run", "--db", db, "--workers", "2"}, crashArgs...)
+	cmd := exec.Command(bin, args...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("after SIGINT: %v (want exit 130)\n%s", err, errb.String())
+	}
+	if !strings.Contains(errb.String(), "run the same command again") {
+		t.Errorf("no resume hint in:\n%s", errb.String())
+	}
+	mid := inspect(t, db)
+	if mid.GamesDone == 0 || mid.GamesDone >= mid.GamesTotal {
+		t.Fatalf("interrupted run saved %d of %d games", mid.GamesDone, mid.GamesTotal)
+	}
+	verify(t, db)
+	if r := simpipe(t, nil, args...); r.code != 0 {
+		t.Fatalf("resume: exit %d: %s", r.code, r.stderr)
+	}
+	sameOutcome(t, inspect(t, db), want)
+}
+
+// TestFailingGames runs a game that panics in about one game in ten: the run
+// finishes with exit code 3, the panicking games are recorded as failed
+// after the retries with their error and stack, and all others are done.
+// Reissuing the failed jobs after the bug is fixed plays exactly those games.
+func TestFailingGames(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "panic.db")
+	args := []string{"run", "--db", db, "--game", "test-panicky", "--games", "2000", "--chunk", "50", "--progress", "none", "--retries", "2"}
+	r := simpipe(t, nil, args...)
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3: %s", r.code, r.stderr)
+	}
+	rep := inspect(t, db)
+	if rep.Failed < 100 || rep.Failed > 300 || rep.GamesDone+rep.Failed != 2000 {
+		t.Fatalf("failed %d, done %d; want about 200 failed and the rest done", rep.Failed, rep.GamesDone)
+	}
+	if len(rep.Failures) == 0 {
+		t.Fatal("no failures listed")
+	}
+	for _, f := range rep.Failures {
+		if f.Attempts != 3 || !strings.Contains(f.Error, "planted bug") || !strings.Contains(f.Stack, "testgames") {
+			t.Fatalf("failure %+v: want 3 attempts, the panic message and a stack", f)
+		}
+	}
+	verify(t, db)
+
+	// Same run once more: nothing is replayed, failures stay.
+	if r := simpipe(t, nil, args...); r.code != 3 {
+		t.Fatalf("second run: exit %d", r.code)
+	}
+	if again := inspect(t, db); again.ResultsDigest != rep.ResultsDigest || again.Failed != rep.Failed {
+		t.Fatal("re-running a finished run changed it")
+	}
+
+	// Reissue the failed jobs, "fix" the bug and resume: the result equals
+	// a run of the fixed game that never failed.
+	s, err := store.Open(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Reissue(nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	fixed := []string{"SIMPIPE_TESTGAME_FIXED=1"}
+	if r := simpipe(t, fixed, args...); r.code != 0 {
+		t.Fatalf("after fix: exit %d: %s", r.code, r.stderr)
+	}
+	verify(t, db)
+	clean := filepath.Join(t.TempDir(), "clean.db")
+	if r := simpipe(t, fixed, append([]string{"run", "--db", clean}, args[3:]...)...); r.code != 0 {
+		t.Fatalf("clean run: exit %d: %s", r.code, r.stderr)
+	}
+	got, want := inspect(t, db), inspect(t, clean)
+	if got.Failed != 0 || got.GamesDone != 2000 || got.ResultsDigest != want.ResultsDigest {
+		t.Fatalf("retried run %+v differs from clean run %+v", got, want)
+	}
+}
+
+func fileHash(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// TestRefusals checks that bad input gets exit code 2, a one-line error and
+// leaves the DB untouched.
+func TestRefusals(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "run.db")
+	if r := simpipe(t, nil, "run", "--db", db, "--game", "tictactoe", "--games", "500", "--progress", "none"); r.code != 0 {
+		t.Fatalf("setup run: %d %s", r.code, r.stderr)
+	}
+	notDB := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notDB, []byte(strings.Repeat("not a database\n", 400)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.db")
+	cases := []struct {
+		name string
+		args []string
+		want string // in the error line
+	}{
+		{"contradicting seed", []string{"run", "--db", db, "--seed", "5"}, "--seed 5 contradicts the stored run: its seed is 1"},
+		{"contradicting game", []string{"run", "--db", db, "--game", "connect4", "--games", "500"}, "its game is tictactoe"},
+		{"contradicting players", []string{"run", "--db", db, "--players", "random,random,random"}, "3 players given"},
+		{"shrinking", []string{"run", "--db", db, "--games", "10"}, "can grow, not shrink"},
+		{"unknown game", []string{"run", "--db", missing, "--game", "chess", "--games", "5"}, `unknown game "chess"`},
+		{"malformed spec", []string{"run", "--db", missing, "--game", "connect4:rows", "--games", "5"}, "not key=value"},
+		{"unknown player", []string{"run", "--db", missing, "--game", "connect4", "--games", "5", "--players", "alphazero"}, `unknown player "alphazero"`},
+		{"negative games", []string{"run", "--db", missing, "--game", "connect4", "--games", "-5"}, "--games"},
+		{"zero games", []string{"run", "--db", missing, "--game", "connect4", "--games", "0"}, "--games 0 is outside"},
+		{"huge games", []string{"run", "--db", missing, "--game", "connect4", "--games", "99999999999999999999"}, "--games"},
+		{"too many jobs", []string{"run", "--db", missing, "--game", "connect4", "--games", "68719476736", "--chunk", "1"}, "raise --chunk"},
+		{"zero workers", []string{"run", "--db", missing, "--game", "connect4", "--games", "5", "--workers", "0"}, "--workers 0"},
+		{"new run without game", []string{"run", "--db", missing, "--games", "5"}, "needs --game and --games"},
+		{"not a simpipe file: run", []string{"run", "--db", notDB, "--game", "connect4", "--games", "5"}, "not a simpipe checkpoint database"},
+		{"not a simpipe file: inspect", []string{"inspect", notDB}, "not a simpipe checkpoint database"},
+		{"directory", []string{"inspect", dir}, "is a directory"},
+		{"inspect missing", []string{"inspect", missing}, "does not exist"},
+		{"unknown command", []string{"fly"}, "unexpected argument fly"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before, notBefore := fileHash(t, db), fileHash(t, notDB)
+			r := simpipe(t, nil, tc.args...)
+			if r.code != 2 {
+				t.Fatalf("exit %d, want 2\nstderr: %s", r.code, r.stderr)
+			}
+			lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+				t.Fatalf("stderr %q: want one line containing %q", r.stderr, tc.want)
+			}
+			if fileHash(t, db) != before || fileHash(t, notDB) != notBefore {
+				t.Fatal("a refused command changed a file")
+			}
+			if _, err := os.Stat(missing); err == nil {
+				t.Fatal("a refused command created a DB")
+			}
+		})
+	}
+}
+
+// TestLiveDB checks that a second process on a running DB is refused at
+// once, and that inspect shows the running process's progress.
+func TestLiveDB(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "live.db")
+	args := []string{"run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none"}
+	cmd := exec.Command(bin, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(db + ".live"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("run never served live status")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	start := time.Now()
+	r := simpipe(t, nil, args...)
+	if r.code != 2 || !strings.Contains(r.stderr, "in use by another process") || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("second run: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("second run took %s to be refused", el)
+	}
+	time.Sleep(300 * time.Millisecond)
+	rep := inspect(t, db)
+	if rep.Live == nil || rep.Live.GamesDone == 0 || rep.GamesTotal != 50000000 {
+		t.Fatalf("inspect on a live DB: %+v", rep)
+	}
+	text := simpipe(t, nil, "inspect", db)
+	if text.code != 0 || !strings.Contains(text.stdout, "live run") {
+		t.Fatalf("inspect text: %d %q", text.code, text.stdout)
+	}
+}
