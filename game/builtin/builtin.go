@@ -6,6 +6,7 @@ import (
 	"github.com/simpipe/simpipe/game/breakthrough"
 	"github.com/simpipe/simpipe/game/checkers"
 	"github.com/simpipe/simpipe/game/connect4"
+	"github.com/simpipe/simpipe/game/gofish"
 	"github.com/simpipe/simpipe/game/pig"
 	"github.com/simpipe/simpipe/game/tictactoe"
 )
@@ -15,6 +16,7 @@ func Register(r *game.Registry) {
 	r.MustRegister(breakthrough.Def)
 	r.MustRegister(checkers.Def)
 	r.MustRegister(connect4.Def)
+	r.MustRegister(gofish.Def)
 	r.MustRegister(pig.Def)
 	r.MustRegister(tictactoe.Def)
 }
