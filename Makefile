@@ -1,0 +1,57 @@
+# simpipe — see README.md. Every target installs what it needs through `go`.
+
+GO        ?= go
+BIN       ?= bin/simpipe
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+RUN_DB    ?= simpipe-run.db
+RUN_GAMES ?= 10000000
+FUZZTIME  ?= 20s
+
+.PHONY: all build run test test-race test-resume bench lint fuzz clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/simpipe
+
+# A real, interruptible batch: random connect four into $(RUN_DB). Press
+# Ctrl-C and run `make run` again: it resumes where it stopped.
+run: build
+	./$(BIN) run --db $(RUN_DB) --game connect4 --games $(RUN_GAMES)
+	./$(BIN) inspect $(RUN_DB)
+
+# The whole suite: vet, formatting, unit, rules, store and subprocess tests.
+test: lint
+	$(GO) test ./...
+
+# The suite under the race detector (-short trims the deepest perft depths).
+test-race:
+	$(GO) test -race -short ./...
+
+# Only the kill/resume tests of the CLI.
+test-resume:
+	$(GO) test -count=1 -run 'TestCrashResume|TestInterruptAndResume|TestFailingGames' -v ./cmd/simpipe/
+
+# Benchmarks: random playouts per game, and the end-to-end pipeline against a
+# plain loop over the same games (the "ratio" metric).
+bench:
+	$(GO) test -run '^$$' -bench RandomPlayout -benchtime 2s ./game/...
+	$(GO) test -run '^$$' -bench PipelineVsPlainLoop -benchtime 3x ./pipeline/
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags testgames ./cmd/simpipe/
+
+# Fuzz every decoder of stored records and every game for FUZZTIME each.
+fuzz:
+	for f in FuzzDecodeChunk FuzzDecodeJob FuzzDecodeAggregate; do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./store/ || exit 1; done
+	for p in $$($(GO) list ./game/...); do \
+		if $(GO) test -list '^FuzzPlay$$' $$p | grep -q FuzzPlay; then \
+			$(GO) test -run '^$$' -fuzz '^FuzzPlay$$' -fuzztime $(FUZZTIME) $$p || exit 1; fi; done
+
+clean:
+	rm -rf bin $(RUN_DB) $(RUN_DB).live
