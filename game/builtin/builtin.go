@@ -7,6 +7,7 @@ import (
 	"github.com/simpipe/simpipe/game/checkers"
 	"github.com/simpipe/simpipe/game/connect4"
 	"github.com/simpipe/simpipe/game/gofish"
+	"github.com/simpipe/simpipe/game/hex"
 	"github.com/simpipe/simpipe/game/othello"
 	"github.com/simpipe/simpipe/game/pig"
 	"github.com/simpipe/simpipe/game/tictactoe"
@@ -18,6 +19,7 @@ func Register(r *game.Registry) {
 	r.MustRegister(checkers.Def)
 	r.MustRegister(connect4.Def)
 	r.MustRegister(gofish.Def)
+	r.MustRegister(hex.Def)
 	r.MustRegister(othello.Def)
 	r.MustRegister(pig.Def)
 	r.MustRegister(tictactoe.Def)
