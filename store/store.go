@@ -380,3 +380,62 @@ func (db *DB) Digest() ([32]byte, error) {
 	copy(sum[:], h.Sum(nil))
 	return sum, err
 }
+
+// Game returns the stored result of game index, with the ID and record of
+// the job holding it. A game of a pending job has no result: the returned
+// entry is nil.
+func (db *DB) Game(index uint64) (*GameEntry, uint64, *JobRecord, error) {
+	var (
+		entry *GameEntry
+		id    uint64
+		rec   *JobRecord
+	)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		cfg, err := readConfig(tx)
+		if err != nil {
+			return err
+		}
+		if index >= cfg.Games {
+			return fmt.Errorf("game %d is outside the run's %d games", index, cfg.Games)
+		}
+		jobs := tx.Bucket(bucketJobs)
+		// Job IDs grow with their first game: binary search for the last
+		// job starting at or before index.
+		lo, hi := uint64(0), cfg.Jobs
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			r, err := DecodeJob(jobs.Get(key(mid)))
+			if err != nil {
+				return fmt.Errorf("job %d: %w", mid, err)
+			}
+			if r.First <= index {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		id = lo
+		if rec, err = DecodeJob(jobs.Get(key(id))); err != nil {
+			return fmt.Errorf("job %d: %w", id, err)
+		}
+		raw := tx.Bucket(bucketResults).Get(key(id))
+		if raw == nil {
+			return nil
+		}
+		c, err := DecodeChunk(raw)
+		if err != nil {
+			return fmt.Errorf("results of job %d: %w", id, err)
+		}
+		i := index - c.First
+		if i >= uint64(len(c.Raw)) {
+			return fmt.Errorf("%w: job %d does not hold game %d", ErrCorrupt, id, index)
+		}
+		g, err := DecodeEntry(c.Raw[i], c.MoveBits)
+		if err != nil {
+			return err
+		}
+		entry = &g
+		return nil
+	})
+	return entry, id, rec, err
+}

@@ -395,3 +395,37 @@ func TestLiveDB(t *testing.T) {
 		t.Fatalf("inspect text: %d %q", text.code, text.stdout)
 	}
 }
+
+func TestPerftCommand(t *testing.T) {
+	r := simpipe(t, nil, "perft", "--game", "tictactoe", "--depth", "9")
+	if r.code != 0 || !strings.Contains(r.stdout, "perft(9) = 127872") {
+		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = simpipe(t, nil, "perft", "--game", "connect4", "--depth", "3", "--divide")
+	if r.code != 0 || strings.Count(r.stdout, " 49\n") != 7 || !strings.Contains(r.stdout, "perft(3) = 343") {
+		t.Fatalf("divide: exit %d: %s", r.code, r.stdout)
+	}
+	if r := simpipe(t, nil, "perft", "--game", "connect4", "--depth", "-1"); r.code != 2 {
+		t.Fatalf("negative depth: exit %d", r.code)
+	}
+}
+
+func TestShowReplaysStoredGame(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "show.db")
+	if r := simpipe(t, nil, "run", "--db", db, "--game", "tictactoe", "--games", "300", "--chunk", "7", "--progress", "none"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := simpipe(t, nil, "show", "--db", db, "--game-index", "123")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	// Tic-tac-toe ends in 5 to 9 moves; each is listed with the board.
+	moves := strings.Count(r.stdout, ". seat ")
+	if moves < 5 || moves > 9 || !strings.Contains(r.stdout, "game 123 of tictactoe (job 17)") ||
+		!(strings.Contains(r.stdout, "result: won by seat") || strings.Contains(r.stdout, "result: draw")) {
+		t.Fatalf("show output:\n%s", r.stdout)
+	}
+	if r := simpipe(t, nil, "show", "--db", db, "--game-index", "300"); r.code != 2 || !strings.Contains(r.stderr, "outside the run") {
+		t.Fatalf("index past the end: exit %d %s", r.code, r.stderr)
+	}
+}

@@ -38,7 +38,9 @@ type cli struct {
 
 	Run     runCmd     `cmd:"" help:"Play a batch of games into a checkpoint DB, or resume it."`
 	Inspect inspectCmd `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
+	Show    showCmd    `cmd:"" help:"Replay one stored game move by move with the board."`
 	Games   gamesCmd   `cmd:"" help:"List the registered games and their parameters."`
+	Perft   perftCmd   `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
 }
 
 // exitErr carries an exit code with the message to print; a nil err prints
