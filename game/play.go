@@ -28,14 +28,19 @@ type Scratch struct {
 func Play(st State, players []Player, rng *RNG, maxActions int, sc *Scratch) Outcome {
 	moves := sc.Moves[:0]
 	hidden, _ := st.(HiddenState)
-	for !st.Terminal() {
+	for {
+		// Legal lists nothing exactly when the game is over, which saves a
+		// Terminal call per move on the hot path.
+		sc.legal = st.Legal(sc.legal[:0])
+		if len(sc.legal) == 0 {
+			if !st.Terminal() {
+				panic(fmt.Sprintf("game: non-terminal state without legal moves:\n%s", st))
+			}
+			break
+		}
 		if maxActions > 0 && len(moves) >= maxActions {
 			sc.Moves = moves
 			return Outcome{Moves: moves}
-		}
-		sc.legal = st.Legal(sc.legal[:0])
-		if len(sc.legal) == 0 {
-			panic(fmt.Sprintf("game: non-terminal state without legal moves:\n%s", st))
 		}
 		var m Move
 		seat := st.ToMove()

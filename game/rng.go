@@ -1,15 +1,13 @@
 package game
 
-import (
-	"math/bits"
-	"math/rand/v2"
-)
+import "math/bits"
 
-// RNG is the random number generator of one game. Its output is fixed by this
-// package's code (PCG-DXSM from math/rand/v2 and Lemire's bounded sampling),
-// not by the Go release, so stored results stay reproducible.
+// RNG is the random number generator of one game: xoshiro256++ seeded
+// through SplitMix64. Its output is fixed by this package's code, not by the
+// Go release, so stored results stay reproducible; it is also small and fast
+// enough to sit on the per-move hot path.
 type RNG struct {
-	pcg rand.PCG
+	s0, s1, s2, s3 uint64
 }
 
 // NewRNG returns the generator of game index in the run seeded with seed.
@@ -20,11 +18,13 @@ func NewRNG(seed, index uint64) *RNG {
 }
 
 // Seed resets r to the stream of game index in the run seeded with seed.
-// Nearby (seed, index) pairs are decorrelated through SplitMix64.
+// SplitMix64 spreads nearby (seed, index) pairs over unrelated states.
 func (r *RNG) Seed(seed, index uint64) {
-	a := splitmix64(seed ^ 0x9e3779b97f4a7c15)
-	b := splitmix64(a ^ splitmix64(index))
-	r.pcg.Seed(a, b)
+	x := splitmix64(seed^0x6a09e667f3bcc909) ^ index
+	r.s0 = splitmix64(x)
+	r.s1 = splitmix64(r.s0 ^ x)
+	r.s2 = splitmix64(r.s1 ^ x)
+	r.s3 = splitmix64(r.s2 ^ x)
 }
 
 func splitmix64(x uint64) uint64 {
@@ -36,7 +36,17 @@ func splitmix64(x uint64) uint64 {
 
 // Uint64 returns a uniformly random 64-bit value. It makes RNG a
 // math/rand/v2 Source, so rand.New(r) works where a *rand.Rand is wanted.
-func (r *RNG) Uint64() uint64 { return r.pcg.Uint64() }
+func (r *RNG) Uint64() uint64 {
+	out := bits.RotateLeft64(r.s0+r.s3, 23) + r.s0
+	t := r.s1 << 17
+	r.s2 ^= r.s0
+	r.s3 ^= r.s1
+	r.s1 ^= r.s2
+	r.s0 ^= r.s3
+	r.s2 ^= t
+	r.s3 = bits.RotateLeft64(r.s3, 45)
+	return out
+}
 
 // IntN returns a uniform value in [0, n). It panics if n <= 0.
 func (r *RNG) IntN(n int) int {
@@ -48,11 +58,11 @@ func (r *RNG) IntN(n int) int {
 
 // uint64n is Lemire's nearly divisionless bounded sampling.
 func (r *RNG) uint64n(n uint64) uint64 {
-	hi, lo := bits.Mul64(r.pcg.Uint64(), n)
+	hi, lo := bits.Mul64(r.Uint64(), n)
 	if lo < n {
 		thresh := -n % n
 		for lo < thresh {
-			hi, lo = bits.Mul64(r.pcg.Uint64(), n)
+			hi, lo = bits.Mul64(r.Uint64(), n)
 		}
 	}
 	return hi
@@ -76,4 +86,4 @@ func (r *RNG) Weighted(weights []uint32) int {
 }
 
 // Float64 returns a uniform value in [0, 1).
-func (r *RNG) Float64() float64 { return float64(r.pcg.Uint64()>>11) / (1 << 53) }
+func (r *RNG) Float64() float64 { return float64(r.Uint64()>>11) / (1 << 53) }

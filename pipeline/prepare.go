@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
@@ -14,8 +15,19 @@ const (
 	DefaultPlayers    = "random"
 	DefaultSeed       = 1
 	DefaultMaxActions = 10000
-	DefaultChunk      = 256
+	// MaxChunk bounds the games per job that ChunkFor picks.
+	MaxChunk = 4096
+	// MaxJobs bounds the job records of a run, so that a typo in --games
+	// cannot ask for billions of them.
+	MaxJobs = 1 << 24
+	// fallbackChunk is used when the first games cannot be timed.
+	fallbackChunk = 64
 )
+
+// jobTarget is how long ChunkFor aims for one job to take: long enough that
+// handing jobs between goroutines costs little, short enough that an
+// interrupted run drains its jobs in flight quickly.
+const jobTarget = 20 * time.Millisecond
 
 // ErrConflict is returned by Prepare when a setting contradicts the stored
 // run.
@@ -46,6 +58,9 @@ func Prepare(db *store.DB, reg *game.Registry, s Settings) (*store.Config, error
 		return nil, err
 	}
 	if s.Games != nil && *s.Games > cfg.Games {
+		if jobs := *s.Games / uint64(cfg.ChunkSize); jobs > MaxJobs {
+			return nil, fmt.Errorf("--games %d in the run's chunks of %d makes %d jobs, more than %d", *s.Games, cfg.ChunkSize, jobs, MaxJobs)
+		}
 		if err := db.ExtendRun(*s.Games); err != nil {
 			return nil, err
 		}
@@ -76,14 +91,21 @@ func create(db *store.DB, reg *game.Registry, s Settings) (*store.Config, error)
 		Seed:       deref(s.Seed, DefaultSeed),
 		Games:      *s.Games,
 		MaxActions: deref(s.MaxActions, DefaultMaxActions),
-		ChunkSize:  deref(s.Chunk, DefaultChunk),
 		MoveBits:   g.MoveBits(),
+	}
+	if s.Chunk != nil {
+		cfg.ChunkSize = *s.Chunk
+	} else {
+		cfg.ChunkSize = ChunkFor(g, lineup, cfg.Seed, cfg.MaxActions)
 	}
 	if cfg.MaxActions < 0 {
 		return nil, fmt.Errorf("--max-actions %d is negative", cfg.MaxActions)
 	}
 	if cfg.ChunkSize < 1 || cfg.ChunkSize > 1<<20 {
 		return nil, fmt.Errorf("--chunk %d is outside 1..%d", cfg.ChunkSize, 1<<20)
+	}
+	if jobs := cfg.Games / uint64(cfg.ChunkSize); jobs > MaxJobs {
+		return nil, fmt.Errorf("--games %d in chunks of %d makes %d jobs, more than %d; raise --chunk", cfg.Games, cfg.ChunkSize, jobs, MaxJobs)
 	}
 	if err := db.CreateRun(cfg); err != nil {
 		return nil, err
@@ -127,6 +149,39 @@ func checkResume(cfg *store.Config, reg *game.Registry, s Settings) error {
 		return fmt.Errorf("--games %d %w, which has %d games (a run can grow, not shrink)", *s.Games, ErrConflict, cfg.Games)
 	}
 	return nil
+}
+
+// ChunkFor picks the games per job for a new run: a power of two, 1 to
+// MaxChunk, such that a job takes about jobTarget, estimated by timing the
+// run's first few games. The chunk size groups games into jobs and commits;
+// it never changes a game's result, so timing noise here is harmless.
+func ChunkFor(g game.Game, lineup *ai.Lineup, seed uint64, maxActions int) (chunk int) {
+	players, err := lineup.Players()
+	if err != nil {
+		return fallbackChunk
+	}
+	defer func() {
+		if recover() != nil { // a game that panics is the simulators' business
+			chunk = fallbackChunk
+		}
+	}()
+	st := g.NewState()
+	var rng game.RNG
+	var sc game.Scratch
+	start := time.Now()
+	played := 0
+	for played < 256 && time.Since(start) < jobTarget {
+		st.Reset()
+		rng.Seed(seed, uint64(played))
+		game.Play(st, players, &rng, maxActions, &sc)
+		played++
+	}
+	perGame := time.Since(start) / time.Duration(played)
+	chunk = 1
+	for chunk < MaxChunk && time.Duration(chunk*2)*perGame <= jobTarget {
+		chunk *= 2
+	}
+	return chunk
 }
 
 func conflict(flag string, given any, name string, stored any) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/simpipe/simpipe/game"
 )
@@ -77,31 +78,47 @@ func appendEntry(b []byte, g GameEntry, bits uint8) []byte {
 	}
 	b = append(b, byte(g.Winners))
 	b = binary.AppendUvarint(b, uint64(len(g.Moves)))
+	need := (len(g.Moves)*int(bits) + 7) / 8
+	start := len(b)
+	b = slices.Grow(b, need+8)[:start+need+8] // 8 bytes of slack for word writes
+	out := b[start:]
+	mask := ^uint64(0) >> (64 - bits)
 	var acc uint64 // pending bits, LSB first
-	var n uint     // number of pending bits
-	for _, m := range g.Moves {
-		v := uint64(m)
-		if bits < 64 {
-			v &= 1<<bits - 1
-		}
-		acc |= v << n
-		room := 64 - n
-		if uint(bits) >= room {
-			b = binary.LittleEndian.AppendUint64(b, acc)
-			n = uint(bits) - room
-			acc = 0
-			if room < 64 {
-				acc = v >> room
+	var n uint8    // number of pending bits
+	w := 0
+	moves := g.Moves
+	if bits <= 8 {
+		// Eight moves make at most 64 bits: pack them with independent
+		// shifts, then append the group as one unit.
+		group := 8 * bits
+		for ; len(moves) >= 8; moves = moves[8:] {
+			x := uint64(moves[0])&mask | (uint64(moves[1])&mask)<<bits |
+				(uint64(moves[2])&mask)<<(2*bits) | (uint64(moves[3])&mask)<<(3*bits) |
+				(uint64(moves[4])&mask)<<(4*bits) | (uint64(moves[5])&mask)<<(5*bits) |
+				(uint64(moves[6])&mask)<<(6*bits) | (uint64(moves[7])&mask)<<(7*bits)
+			acc |= x << n
+			n += group
+			if n >= 64 {
+				binary.LittleEndian.PutUint64(out[w:], acc)
+				w += 8
+				n -= 64
+				acc = x >> (group - n) // 0 when n == 0 (a shift by 64)
 			}
-		} else {
-			n += uint(bits)
 		}
 	}
-	for ; n > 0; n -= min(n, 8) {
-		b = append(b, byte(acc))
-		acc >>= 8
+	for _, m := range moves {
+		v := uint64(m) & mask
+		acc |= v << n
+		n += bits
+		if n >= 64 {
+			binary.LittleEndian.PutUint64(out[w:], acc)
+			w += 8
+			n -= 64
+			acc = v >> (bits - n) // the bits of v that did not fit; 0 when n == 0
+		}
 	}
-	return b
+	binary.LittleEndian.PutUint64(out[w:], acc)
+	return b[:start+need]
 }
 
 // Bytes returns the finished record (a new slice).

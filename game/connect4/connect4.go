@@ -64,6 +64,9 @@ func (s *State) Legal(dst []game.Move) []game.Move {
 	if s.over {
 		return dst
 	}
+	if s.open == 1<<cols-1 { // the common case: every column open
+		return append(dst, 0, 1, 2, 3, 4, 5, 6)
+	}
 	return append(dst, legalByMask[s.open]...)
 }
 
