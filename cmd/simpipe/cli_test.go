@@ -109,7 +109,7 @@ func verify(t *testing.T, path string) {
 
 // The crash and SIGINT tests share one uninterrupted reference run.
 var (
-	crashArgs = []string{"--game", "connect4", "--games", "3000000", "--seed", "11", "--progress", "none"}
+	crashArgs = []string{"--game", "connect4", "--games", "6000000", "--seed", "11", "--progress", "none"}
 	refOnce   sync.Once
 	ref       report
 )
@@ -174,7 +174,7 @@ func TestCrashResume(t *testing.T) {
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
-		delay := time.Duration(50+rng.IntN(700)) * time.Millisecond
+		delay := time.Duration(80+rng.IntN(420)) * time.Millisecond
 		if kills >= 6 {
 			delay = time.Hour // enough kills: let it finish
 		}
