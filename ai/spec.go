@@ -3,6 +3,7 @@ package ai
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,10 +18,28 @@ var ErrBadPlayers = errors.New("bad player spec")
 type Kind struct {
 	Name   string
 	Doc    string
-	Params []game.Param
-	// New builds a player for g with validated parameters. It is called once
-	// per seat and per worker, so players may keep scratch memory.
-	New func(g game.Game, p game.Params) (game.Player, error)
+	Params []game.Param // integer parameters
+	// Model says whether the kind takes a file=PATH parameter: a trained
+	// model (ai.json) that guides it.
+	Model ModelUse
+	// New builds a player for g. It is called once per seat and per worker,
+	// so players may keep scratch memory.
+	New func(g game.Game, a Args) (game.Player, error)
+}
+
+// ModelUse says whether a player kind takes a model.
+type ModelUse uint8
+
+const (
+	NoModel       ModelUse = iota // file= is refused
+	OptionalModel                 // file= may be given
+	RequiredModel                 // file= must be given
+)
+
+// Args are one seat's validated parameters.
+type Args struct {
+	Ints  game.Params
+	Model *Model // nil when no file= was given
 }
 
 // kinds are the players a spec can name, by name.
@@ -28,8 +47,11 @@ var kinds = map[string]Kind{
 	"random": {
 		Name: "random",
 		Doc:  "uniformly random legal moves",
-		New:  func(game.Game, game.Params) (game.Player, error) { return Random{}, nil },
+		New:  func(game.Game, Args) (game.Player, error) { return Random{}, nil },
 	},
+	"greedy": greedyKind, // greedy.go
+	"mcts":   mctsKind,   // mcts.go
+	"ai":     aiKind,     // mcts.go
 }
 
 // Kinds returns the player kinds sorted by name.
@@ -44,21 +66,37 @@ func Kinds() []Kind {
 
 // seatSpec is one seat's parsed spec.
 type seatSpec struct {
-	kind   Kind
-	params game.Params
+	kind     Kind
+	params   game.Params
+	modelRef string
+	model    *Model
 }
 
 // Lineup is a parsed player spec for a game: what builds each seat's player.
 type Lineup struct {
-	seats []seatSpec
-	game  game.Game
+	seats  []seatSpec
+	game   game.Game
+	models map[string][]byte // model ref -> canonical model JSON
 }
 
-// ParseLineup parses spec for g. spec is a comma-separated list of seat
+// ModelSource resolves a model reference (the value of file=) to the
+// model's JSON bytes.
+type ModelSource func(ref string) ([]byte, error)
+
+// ModelFiles reads model references as file paths.
+func ModelFiles(ref string) ([]byte, error) { return os.ReadFile(ref) }
+
+// ParseLineup parses spec for g, reading models with ModelFiles. See
+// ParseLineupWith.
+func ParseLineup(spec string, g game.Game) (*Lineup, error) {
+	return ParseLineupWith(spec, g, ModelFiles)
+}
+
+// ParseLineupWith parses spec for g. spec is a comma-separated list of seat
 // specs, "kind" or "kind:key=value,key=value"; a single seat spec applies to
 // every seat. A comma followed by key=value continues the previous seat's
-// parameters.
-func ParseLineup(spec string, g game.Game) (*Lineup, error) {
+// parameters. file=REF parameters are resolved through models.
+func ParseLineupWith(spec string, g game.Game, models ModelSource) (*Lineup, error) {
 	var seats []seatSpec
 	for _, tok := range strings.Split(strings.TrimSpace(spec), ",") {
 		tok = strings.TrimSpace(tok)
@@ -102,14 +140,50 @@ func ParseLineup(spec string, g game.Game) (*Lineup, error) {
 	default:
 		return nil, fmt.Errorf("%w %q: %d players given, %s has %d seats", ErrBadPlayers, spec, len(seats), g.Spec(), n)
 	}
-	l := &Lineup{seats: seats, game: g}
+	l := &Lineup{seats: seats, game: g, models: map[string][]byte{}}
+	for i := range seats {
+		s := &seats[i]
+		switch {
+		case s.modelRef == "" && s.kind.Model == RequiredModel:
+			return nil, fmt.Errorf("%w %q: player %s needs file=PATH (a trained ai.json)", ErrBadPlayers, spec, s.kind.Name)
+		case s.modelRef == "":
+			continue
+		}
+		raw, err := models(s.modelRef)
+		if err != nil {
+			return nil, fmt.Errorf("%w %q: model %s: %v", ErrBadPlayers, spec, s.modelRef, err)
+		}
+		m, err := ParseModel(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w %q: model %s: %v", ErrBadPlayers, spec, s.modelRef, err)
+		}
+		if m.Game != g.Spec() {
+			return nil, fmt.Errorf("%w %q: model %s was trained for %s, not %s", ErrBadPlayers, spec, s.modelRef, m.Game, g.Spec())
+		}
+		s.model = m
+		l.models[s.modelRef] = m.Canonical()
+	}
 	if _, err := l.Players(); err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
+// Models returns the canonical JSON of every model the lineup uses, by
+// reference, so that a run can store them and never depend on the files.
+func (l *Lineup) Models() map[string][]byte { return l.models }
+
 func setParam(s *seatSpec, k, v, spec string) error {
+	if k == "file" {
+		if s.kind.Model == NoModel {
+			return fmt.Errorf("%w %q: player %s takes no file=", ErrBadPlayers, spec, s.kind.Name)
+		}
+		if v == "" || strings.ContainsAny(v, ",:") {
+			return fmt.Errorf("%w %q: file=%q must be a path without ',' or ':'", ErrBadPlayers, spec, v)
+		}
+		s.modelRef = v
+		return nil
+	}
 	for _, p := range s.kind.Params {
 		if p.Name != k {
 			continue
@@ -147,6 +221,14 @@ func (l *Lineup) String() string {
 			}
 			fmt.Fprintf(&b, "%s=%d", p.Name, s.params[p.Name])
 		}
+		if s.modelRef != "" {
+			if len(s.kind.Params) == 0 {
+				b.WriteByte(':')
+			} else {
+				b.WriteByte(',')
+			}
+			b.WriteString("file=" + s.modelRef)
+		}
 		parts[i] = b.String()
 	}
 	return strings.Join(parts, ",")
@@ -156,7 +238,7 @@ func (l *Lineup) String() string {
 func (l *Lineup) Players() ([]game.Player, error) {
 	out := make([]game.Player, len(l.seats))
 	for i, s := range l.seats {
-		p, err := s.kind.New(l.game, s.params)
+		p, err := s.kind.New(l.game, Args{Ints: s.params, Model: s.model})
 		if err != nil {
 			return nil, fmt.Errorf("%w: seat %d: %v", ErrBadPlayers, i, err)
 		}
