@@ -54,11 +54,12 @@ func pipelineRun(b *testing.B, spec string, n uint64, workers int) {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	stage := db.Stage(store.DefaultStage)
 	reg := builtin.Registry()
-	if _, err := pipeline.Prepare(db, reg, pipeline.Settings{Game: &spec, Games: &n}); err != nil {
+	if _, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: &spec, Games: &n}); err != nil {
 		b.Fatal(err)
 	}
-	if err := pipeline.Run(context.Background(), db, reg, pipeline.Options{Workers: workers}); err != nil {
+	if err := pipeline.Run(context.Background(), stage, reg, pipeline.Options{Workers: workers}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -33,14 +33,15 @@ func TestEveryGameThroughPipeline(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			cfg, err := pipeline.Prepare(db, reg, pipeline.Settings{Game: &spec, Games: &games, Chunk: ptr(1000)})
+			stage := db.Stage(store.DefaultStage)
+			cfg, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: &spec, Games: &games, Chunk: ptr(1000)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := pipeline.Run(context.Background(), db, reg, pipeline.Options{Workers: 2}); err != nil {
+			if err := pipeline.Run(context.Background(), stage, reg, pipeline.Options{Workers: 2}); err != nil {
 				t.Fatal(err)
 			}
-			agg, err := db.Aggregate()
+			agg, err := stage.Aggregate()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -48,7 +49,7 @@ func TestEveryGameThroughPipeline(t *testing.T) {
 				t.Fatalf("aggregate %+v", agg)
 			}
 			valid := game.Seats(1<<cfg.Seats - 1)
-			err = db.Results(func(c *store.Chunk) error {
+			err = stage.Results(func(c *store.Chunk) error {
 				for i := range c.Raw {
 					if g := c.Entry(i); g.Winners&^valid != 0 || g.Status != store.Completed {
 						t.Fatalf("game %d: %+v", c.First+uint64(i), g)
@@ -59,7 +60,7 @@ func TestEveryGameThroughPipeline(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := db.Verify(); err != nil {
+			if err := stage.Verify(); err != nil {
 				t.Fatal(err)
 			}
 			if spec == "tictactoe" {

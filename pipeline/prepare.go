@@ -43,14 +43,14 @@ type Settings struct {
 	Chunk      *int
 }
 
-// Prepare creates the run described by s in an empty db, or checks s against
-// the run db holds: given settings must equal the stored ones, except Games,
+// Prepare creates the run described by s in a new stage, or checks s against
+// the run the stage holds: given settings must equal the stored ones, except Games,
 // which may grow the run. It returns the run's config.
-func Prepare(db *store.DB, reg *game.Registry, s Settings) (*store.Config, error) {
-	cfg, err := db.Config()
+func Prepare(stage *store.Stage, reg *game.Registry, s Settings) (*store.Config, error) {
+	cfg, err := stage.Config()
 	switch {
 	case errors.Is(err, store.ErrNoRun):
-		return create(db, reg, s)
+		return create(stage, reg, s)
 	case err != nil:
 		return nil, err
 	}
@@ -61,15 +61,15 @@ func Prepare(db *store.DB, reg *game.Registry, s Settings) (*store.Config, error
 		if jobs := *s.Games / uint64(cfg.ChunkSize); jobs > MaxJobs {
 			return nil, fmt.Errorf("--games %d in the run's chunks of %d makes %d jobs, more than %d", *s.Games, cfg.ChunkSize, jobs, MaxJobs)
 		}
-		if err := db.ExtendRun(*s.Games); err != nil {
+		if err := stage.ExtendRun(*s.Games); err != nil {
 			return nil, err
 		}
-		return db.Config()
+		return stage.Config()
 	}
 	return cfg, nil
 }
 
-func create(db *store.DB, reg *game.Registry, s Settings) (*store.Config, error) {
+func create(stage *store.Stage, reg *game.Registry, s Settings) (*store.Config, error) {
 	if s.Game == nil {
 		return nil, errors.New("a new run needs --game (see 'simpipe games')")
 	}
@@ -92,6 +92,7 @@ func create(db *store.DB, reg *game.Registry, s Settings) (*store.Config, error)
 		Games:      *s.Games,
 		MaxActions: deref(s.MaxActions, DefaultMaxActions),
 		MoveBits:   g.MoveBits(),
+		Models:     storedModels(lineup),
 	}
 	if s.Chunk != nil {
 		cfg.ChunkSize = *s.Chunk
@@ -107,10 +108,10 @@ func create(db *store.DB, reg *game.Registry, s Settings) (*store.Config, error)
 	if jobs := cfg.Games / uint64(cfg.ChunkSize); jobs > MaxJobs {
 		return nil, fmt.Errorf("--games %d in chunks of %d makes %d jobs, more than %d; raise --chunk", cfg.Games, cfg.ChunkSize, jobs, MaxJobs)
 	}
-	if err := db.CreateRun(cfg); err != nil {
+	if err := stage.CreateRun(cfg); err != nil {
 		return nil, err
 	}
-	return db.Config()
+	return stage.Config()
 }
 
 func checkResume(cfg *store.Config, reg *game.Registry, s Settings) error {
@@ -134,6 +135,11 @@ func checkResume(cfg *store.Config, reg *game.Registry, s Settings) error {
 		}
 		if lineup.String() != cfg.Players {
 			return conflict("--players", lineup.String(), "players", cfg.Players)
+		}
+		for ref, m := range storedModels(lineup) { // map order: only decides which conflict is named
+			if cfg.Models[ref] != m {
+				return fmt.Errorf("--players %s %w: the model in %s changed since the run started", *s.Players, ErrConflict, ref)
+			}
 		}
 	}
 	if s.Seed != nil && *s.Seed != cfg.Seed {
@@ -182,6 +188,17 @@ func ChunkFor(g game.Game, lineup *ai.Lineup, seed uint64, maxActions int) (chun
 		chunk *= 2
 	}
 	return chunk
+}
+
+func storedModels(l *ai.Lineup) map[string]string {
+	if len(l.Models()) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(l.Models()))
+	for ref, b := range l.Models() {
+		out[ref] = string(b)
+	}
+	return out
 }
 
 func conflict(flag string, given any, name string, stored any) error {

@@ -41,11 +41,11 @@ type Progress struct {
 	CommitNano atomic.Int64 // duration of the last commit
 }
 
-// Run plays every pending job of db's run with the given registry and
+// Run plays every pending job of the stage's run with the given registry and
 // options. It returns ErrInterrupted if ctx was cancelled first, or the
 // first store error.
-func Run(ctx context.Context, db *store.DB, reg *game.Registry, opts Options) error {
-	cfg, err := db.Config()
+func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Options) error {
+	cfg, err := stage.Config()
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, opts Options) er
 	if err != nil {
 		return err
 	}
-	lineup, err := ai.ParseLineup(cfg.Players, g)
+	lineup, err := ai.ParseLineupWith(cfg.Players, g, cfg.ModelSource)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, opts Options) er
 	if prog == nil {
 		prog = &Progress{}
 	}
-	agg, err := db.Aggregate()
+	agg, err := stage.Aggregate()
 	if err != nil {
 		return err
 	}
@@ -88,12 +88,12 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, opts Options) er
 			userOnCommit(st, d)
 		}
 	}
-	src := stages.NewJobSource(srcCtx, db, func(store.Job) { prog.InFlight.Add(1) })
+	src := stages.NewJobSource(srcCtx, stage, func(store.Job) { prog.InFlight.Add(1) })
 	sim := stages.NewSimulate(stages.SimConfig{
 		Game: g, Lineup: lineup, Seed: cfg.Seed, MaxActions: cfg.MaxActions,
 		MoveBits: cfg.MoveBits, Retries: opts.Retries,
 	}, opts.Workers)
-	sink := stages.NewCheckpointSink(db, sinkOpts)
+	sink := stages.NewCheckpointSink(stage, sinkOpts)
 	src.Via(sim).To(sink)
 
 	if err := sink.Err(); err != nil {
@@ -105,7 +105,7 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, opts Options) er
 	if ctx.Err() != nil {
 		return ErrInterrupted
 	}
-	if agg, err = db.Aggregate(); err == nil {
+	if agg, err = stage.Aggregate(); err == nil {
 		prog.Failed.Store(agg.Failed)
 	}
 	return err

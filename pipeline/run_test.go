@@ -21,21 +21,22 @@ func runGames(t *testing.T, spec string, games uint64, chunk, workers int) (stri
 		t.Fatal(err)
 	}
 	defer db.Close()
+	stage := db.Stage(store.DefaultStage)
 	reg := builtin.Registry()
-	if _, err := pipeline.Prepare(db, reg, pipeline.Settings{Game: &spec, Games: &games, Chunk: &chunk, Seed: ptr[uint64](7)}); err != nil {
+	if _, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: &spec, Games: &games, Chunk: &chunk, Seed: ptr[uint64](7)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := pipeline.Run(context.Background(), db, reg, pipeline.Options{Workers: workers, Retries: 2}); err != nil {
+	if err := pipeline.Run(context.Background(), stage, reg, pipeline.Options{Workers: workers, Retries: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Check(); err != nil {
 		t.Fatal(err)
 	}
-	d, err := db.Digest()
+	d, err := stage.Digest()
 	if err != nil {
 		t.Fatal(err)
 	}
-	agg, err := db.Aggregate()
+	agg, err := stage.Aggregate()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,10 +37,10 @@ type SinkOptions struct {
 // closes. Receiving and committing run on separate goroutines, so
 // simulators keep going while a batch is being written.
 type CheckpointSink struct {
-	db   *store.DB
-	opts SinkOptions
-	in   chan any
-	done chan struct{}
+	stage *store.Stage
+	opts  SinkOptions
+	in    chan any
+	done  chan struct{}
 
 	mu  sync.Mutex
 	err error // guarded by mu; the first commit error
@@ -48,15 +48,15 @@ type CheckpointSink struct {
 
 var _ streams.Sink = (*CheckpointSink)(nil)
 
-// NewCheckpointSink starts a sink writing to db.
-func NewCheckpointSink(db *store.DB, opts SinkOptions) *CheckpointSink {
+// NewCheckpointSink starts a sink committing to the stage.
+func NewCheckpointSink(stage *store.Stage, opts SinkOptions) *CheckpointSink {
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultCommitInterval
 	}
 	if opts.MaxGames == 0 {
 		opts.MaxGames = DefaultCommitGames
 	}
-	s := &CheckpointSink{db: db, opts: opts, in: make(chan any), done: make(chan struct{})}
+	s := &CheckpointSink{stage: stage, opts: opts, in: make(chan any), done: make(chan struct{})}
 	batches := make(chan []store.JobResult) // unbuffered: at most one batch waits
 	go s.receive(batches)
 	go s.commit(batches)
@@ -123,7 +123,7 @@ func (s *CheckpointSink) commit(batches <-chan []store.JobResult) {
 			continue
 		}
 		start := time.Now()
-		st, err := s.db.Commit(batch)
+		st, err := s.stage.Commit(batch)
 		if err != nil {
 			s.mu.Lock()
 			s.err = err

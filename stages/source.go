@@ -11,11 +11,11 @@ import (
 // sourcePage is how many job records the source reads per read transaction.
 const sourcePage = 256
 
-// JobSource emits every pending job of a store once, in ID order, as
+// JobSource emits every pending job of a stage once, in ID order, as
 // store.Job values. It stops early, closing its output, when its context is
 // cancelled; jobs not emitted stay pending for the next run.
 type JobSource struct {
-	db      *store.DB
+	stage   *store.Stage
 	out     chan any
 	onIssue func(store.Job)
 
@@ -25,10 +25,10 @@ type JobSource struct {
 
 var _ streams.Source = (*JobSource)(nil)
 
-// NewJobSource starts reading db. onIssue, if not nil, is called from the
+// NewJobSource starts reading the stage. onIssue, if not nil, is called from the
 // source goroutine just before a job is handed downstream.
-func NewJobSource(ctx context.Context, db *store.DB, onIssue func(store.Job)) *JobSource {
-	s := &JobSource{db: db, out: make(chan any), onIssue: onIssue}
+func NewJobSource(ctx context.Context, stage *store.Stage, onIssue func(store.Job)) *JobSource {
+	s := &JobSource{stage: stage, out: make(chan any), onIssue: onIssue}
 	go s.run(ctx)
 	return s
 }
@@ -37,7 +37,7 @@ func (s *JobSource) run(ctx context.Context) {
 	defer close(s.out)
 	from := uint64(0)
 	for {
-		jobs, next, err := s.db.PendingJobs(from, sourcePage)
+		jobs, next, err := s.stage.PendingJobs(from, sourcePage)
 		if err != nil {
 			s.mu.Lock()
 			s.err = err

@@ -32,16 +32,16 @@ type CommitStats struct {
 
 // Commit stores a batch of job results, their job states and the aggregate
 // update in one transaction (one fsync for the whole batch).
-func (db *DB) Commit(results []JobResult) (CommitStats, error) {
+func (s *Stage) Commit(results []JobResult) (CommitStats, error) {
 	var st CommitStats
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(root *bolt.Bucket) error {
 		st = CommitStats{}
-		jobs, res := tx.Bucket(bucketJobs), tx.Bucket(bucketResults)
+		jobs, res := root.Bucket(bucketJobs), root.Bucket(bucketResults)
 		if jobs == nil || res == nil {
 			return ErrNoRun
 		}
 		res.FillPercent = 1 // keys only ever grow
-		agg, err := readAggregate(tx)
+		agg, err := readAggregate(root)
 		if err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (db *DB) Commit(results []JobResult) (CommitStats, error) {
 			st.Jobs++
 			st.Games += r.Delta.GamesDone + r.Delta.Failed
 		}
-		return tx.Bucket(bucketMeta).Put(keyAggregate, agg.Encode())
+		return root.Bucket(bucketMeta).Put(keyAggregate, agg.Encode())
 	})
 	return st, err
 }
@@ -125,15 +125,15 @@ func mergeRetried(stored []byte, rec *JobRecord, played []byte) ([]byte, error) 
 // Reissue marks failed jobs pending again so that the next run plays their
 // failed games (and only those). ids nil means every failed job. It returns
 // the number of jobs reissued.
-func (db *DB) Reissue(ids []uint64) (int, error) {
+func (s *Stage) Reissue(ids []uint64) (int, error) {
 	n := 0
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(root *bolt.Bucket) error {
 		n = 0
-		jobs := tx.Bucket(bucketJobs)
+		jobs := root.Bucket(bucketJobs)
 		if jobs == nil {
 			return ErrNoRun
 		}
-		agg, err := readAggregate(tx)
+		agg, err := readAggregate(root)
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (db *DB) Reissue(ids []uint64) (int, error) {
 				}
 			}
 		}
-		return tx.Bucket(bucketMeta).Put(keyAggregate, agg.Encode())
+		return root.Bucket(bucketMeta).Put(keyAggregate, agg.Encode())
 	})
 	return n, err
 }

@@ -23,6 +23,7 @@ const DefaultTimeout = time.Second
 
 var (
 	bucketMeta    = []byte("meta")
+	bucketStages  = []byte("stages")
 	bucketJobs    = []byte("jobs")
 	bucketResults = []byte("results")
 
@@ -43,6 +44,19 @@ type Config struct {
 	ChunkSize  int    `json:"chunk_size"` // games per job
 	MoveBits   int    `json:"move_bits"`
 	Jobs       uint64 `json:"jobs"` // number of job records
+	// Models holds the trained models the players use (file= references),
+	// as canonical JSON by reference, so that a run never depends on files
+	// that may change or vanish.
+	Models map[string]string `json:"models,omitempty"`
+}
+
+// ModelSource resolves the run's model references from the stored copies.
+func (c *Config) ModelSource(ref string) ([]byte, error) {
+	m, ok := c.Models[ref]
+	if !ok {
+		return nil, fmt.Errorf("model %q is not stored with the run", ref)
+	}
+	return []byte(m), nil
 }
 
 // Options configures Open. A nil *Options means the defaults.
@@ -129,7 +143,7 @@ func (db *DB) checkSchema() error {
 			return fmt.Errorf("%s: %w (no simpipe metadata)", db.path, ErrNotSimpipe)
 		}
 		v := meta.Get(keySchema)
-		if len(v) != 4 {
+		if len(v) != 4 || tx.Bucket(bucketStages) == nil {
 			return fmt.Errorf("%s: %w (bad schema record)", db.path, ErrNotSimpipe)
 		}
 		if n := binary.BigEndian.Uint32(v); n != SchemaVersion {
@@ -162,19 +176,82 @@ func (db *DB) Size() int64 {
 	return n
 }
 
-// Config returns the run's configuration, or ErrNoRun.
-func (db *DB) Config() (*Config, error) {
-	var cfg *Config
+// DefaultStage is the stage that 'simpipe run' plays.
+const DefaultStage = "run"
+
+// Stage is one simulation run inside a DB: its config, jobs, results and
+// aggregate. A DB holds any number of stages ('simpipe run' plays
+// DefaultStage; training plays one stage per iteration).
+type Stage struct {
+	db   *DB
+	name []byte
+}
+
+// Stage returns the stage called name; it need not exist yet.
+func (db *DB) Stage(name string) *Stage { return &Stage{db: db, name: []byte(name)} }
+
+// Name returns the stage's name.
+func (s *Stage) Name() string { return string(s.name) }
+
+// Stages returns the names of the DB's stages in byte order.
+func (db *DB) Stages() ([]string, error) {
+	var out []string
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketStages)
+		if b == nil {
+			return nil
+		}
+		return b.ForEachBucket(func(k []byte) error {
+			out = append(out, string(k))
+			return nil
+		})
+	})
+	return out, err
+}
+
+// view runs fn in a read transaction on the stage's bucket.
+func (s *Stage) view(fn func(root *bolt.Bucket) error) error {
+	return s.db.bolt.View(func(tx *bolt.Tx) error {
+		root := s.root(tx)
+		if root == nil {
+			return ErrNoRun
+		}
+		return fn(root)
+	})
+}
+
+// update runs fn in a write transaction on the stage's bucket.
+func (s *Stage) update(fn func(root *bolt.Bucket) error) error {
+	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+		root := s.root(tx)
+		if root == nil {
+			return ErrNoRun
+		}
+		return fn(root)
+	})
+}
+
+func (s *Stage) root(tx *bolt.Tx) *bolt.Bucket {
+	stages := tx.Bucket(bucketStages)
+	if stages == nil {
+		return nil
+	}
+	return stages.Bucket(s.name)
+}
+
+// Config returns the run's configuration, or ErrNoRun.
+func (s *Stage) Config() (*Config, error) {
+	var cfg *Config
+	err := s.view(func(root *bolt.Bucket) error {
 		var err error
-		cfg, err = readConfig(tx)
+		cfg, err = readConfig(root)
 		return err
 	})
 	return cfg, err
 }
 
-func readConfig(tx *bolt.Tx) (*Config, error) {
-	meta := tx.Bucket(bucketMeta)
+func readConfig(root *bolt.Bucket) (*Config, error) {
+	meta := root.Bucket(bucketMeta)
 	if meta == nil || meta.Get(keyConfig) == nil {
 		return nil, ErrNoRun
 	}
@@ -186,26 +263,31 @@ func readConfig(tx *bolt.Tx) (*Config, error) {
 }
 
 // CreateRun writes cfg and one pending job per ChunkSize games. It fails if
-// the DB already holds a run.
-func (db *DB) CreateRun(cfg Config) error {
+// the stage already holds a run.
+func (s *Stage) CreateRun(cfg Config) error {
 	if cfg.ChunkSize < 1 || cfg.MoveBits < 1 || cfg.MoveBits > 64 {
 		return fmt.Errorf("store: invalid config %+v", cfg)
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketMeta) != nil {
-			return errors.New("store: database already holds a run")
+	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := initDB(tx); err != nil {
+			return err
 		}
-		meta, err := tx.CreateBucket(bucketMeta)
+		stages := tx.Bucket(bucketStages)
+		if stages.Bucket(s.name) != nil {
+			return fmt.Errorf("store: stage %s already holds a run", s.name)
+		}
+		root, err := stages.CreateBucket(s.name)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.CreateBucket(bucketJobs); err != nil {
+		meta, err := root.CreateBucket(bucketMeta)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.CreateBucket(bucketResults); err != nil {
+		if _, err := root.CreateBucket(bucketJobs); err != nil {
 			return err
 		}
-		if err := meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, SchemaVersion)); err != nil {
+		if _, err := root.CreateBucket(bucketResults); err != nil {
 			return err
 		}
 		if err := meta.Put(keyAggregate, (&Aggregate{}).Encode()); err != nil {
@@ -213,28 +295,43 @@ func (db *DB) CreateRun(cfg Config) error {
 		}
 		games := cfg.Games
 		cfg.Games, cfg.Jobs = 0, 0
-		return addGames(tx, &cfg, games)
+		return addGames(root, &cfg, games)
 	})
+}
+
+// initDB creates the top-level buckets of a new DB.
+func initDB(tx *bolt.Tx) error {
+	if tx.Bucket(bucketMeta) != nil {
+		return nil
+	}
+	meta, err := tx.CreateBucket(bucketMeta)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.CreateBucket(bucketStages); err != nil {
+		return err
+	}
+	return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, SchemaVersion))
 }
 
 // ExtendRun grows the run to games games, adding pending jobs for the new
 // ones. Shrinking is refused.
-func (db *DB) ExtendRun(games uint64) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
-		cfg, err := readConfig(tx)
+func (s *Stage) ExtendRun(games uint64) error {
+	return s.update(func(root *bolt.Bucket) error {
+		cfg, err := readConfig(root)
 		if err != nil {
 			return err
 		}
 		if games < cfg.Games {
 			return fmt.Errorf("store: run has %d games; cannot shrink to %d", cfg.Games, games)
 		}
-		return addGames(tx, cfg, games)
+		return addGames(root, cfg, games)
 	})
 }
 
 // addGames appends jobs covering games cfg.Games..total and saves cfg.
-func addGames(tx *bolt.Tx, cfg *Config, total uint64) error {
-	jobs := tx.Bucket(bucketJobs)
+func addGames(root *bolt.Bucket, cfg *Config, total uint64) error {
+	jobs := root.Bucket(bucketJobs)
 	jobs.FillPercent = 1 // keys only ever grow
 	for first := cfg.Games; first < total; {
 		n := min(uint64(cfg.ChunkSize), total-first)
@@ -250,7 +347,7 @@ func addGames(tx *bolt.Tx, cfg *Config, total uint64) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucketMeta).Put(keyConfig, b)
+	return root.Bucket(bucketMeta).Put(keyConfig, b)
 }
 
 // Job is a unit of work handed to simulators.
@@ -266,11 +363,11 @@ type Job struct {
 // PendingJobs returns up to limit pending jobs with IDs >= from, in ID order,
 // and the ID to continue from. It holds a read transaction only while it
 // scans, so a long run never pins old pages.
-func (db *DB) PendingJobs(from uint64, limit int) ([]Job, uint64, error) {
+func (s *Stage) PendingJobs(from uint64, limit int) ([]Job, uint64, error) {
 	var out []Job
 	next := from
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketJobs)
+	err := s.view(func(root *bolt.Bucket) error {
+		b := root.Bucket(bucketJobs)
 		if b == nil {
 			return ErrNoRun
 		}
@@ -300,18 +397,18 @@ func (db *DB) PendingJobs(from uint64, limit int) ([]Job, uint64, error) {
 }
 
 // Aggregate returns the running aggregate.
-func (db *DB) Aggregate() (*Aggregate, error) {
+func (s *Stage) Aggregate() (*Aggregate, error) {
 	var agg *Aggregate
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := s.view(func(root *bolt.Bucket) error {
 		var err error
-		agg, err = readAggregate(tx)
+		agg, err = readAggregate(root)
 		return err
 	})
 	return agg, err
 }
 
-func readAggregate(tx *bolt.Tx) (*Aggregate, error) {
-	meta := tx.Bucket(bucketMeta)
+func readAggregate(root *bolt.Bucket) (*Aggregate, error) {
+	meta := root.Bucket(bucketMeta)
 	if meta == nil {
 		return nil, ErrNoRun
 	}
@@ -319,9 +416,9 @@ func readAggregate(tx *bolt.Tx) (*Aggregate, error) {
 }
 
 // Jobs calls fn for every job record in ID order until fn returns false.
-func (db *DB) Jobs(fn func(id uint64, rec *JobRecord) bool) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketJobs)
+func (s *Stage) Jobs(fn func(id uint64, rec *JobRecord) bool) error {
+	return s.view(func(root *bolt.Bucket) error {
+		b := root.Bucket(bucketJobs)
 		if b == nil {
 			return ErrNoRun
 		}
@@ -342,9 +439,9 @@ var errStop = errors.New("stop")
 
 // Results calls fn for every job's decoded results record in game-index
 // order. The chunk is valid only during the call.
-func (db *DB) Results(fn func(c *Chunk) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketResults)
+func (s *Stage) Results(fn func(c *Chunk) error) error {
+	return s.view(func(root *bolt.Bucket) error {
+		b := root.Bucket(bucketResults)
 		if b == nil {
 			return ErrNoRun
 		}
@@ -362,10 +459,10 @@ func (db *DB) Results(fn func(c *Chunk) error) error {
 // order: for each game that did not fail, its index (8 bytes, big-endian)
 // and its canonical entry bytes. Timings, attempts and workers are not part
 // of a result, so equal runs give equal digests.
-func (db *DB) Digest() ([32]byte, error) {
+func (s *Stage) Digest() ([32]byte, error) {
 	h := sha256.New()
 	var idx [8]byte
-	err := db.Results(func(c *Chunk) error {
+	err := s.Results(func(c *Chunk) error {
 		for i, raw := range c.Raw {
 			if Status(raw[0]) == Failed {
 				continue
@@ -384,21 +481,21 @@ func (db *DB) Digest() ([32]byte, error) {
 // Game returns the stored result of game index, with the ID and record of
 // the job holding it. A game of a pending job has no result: the returned
 // entry is nil.
-func (db *DB) Game(index uint64) (*GameEntry, uint64, *JobRecord, error) {
+func (s *Stage) Game(index uint64) (*GameEntry, uint64, *JobRecord, error) {
 	var (
 		entry *GameEntry
 		id    uint64
 		rec   *JobRecord
 	)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		cfg, err := readConfig(tx)
+	err := s.view(func(root *bolt.Bucket) error {
+		cfg, err := readConfig(root)
 		if err != nil {
 			return err
 		}
 		if index >= cfg.Games {
 			return fmt.Errorf("game %d is outside the run's %d games", index, cfg.Games)
 		}
-		jobs := tx.Bucket(bucketJobs)
+		jobs := root.Bucket(bucketJobs)
 		// Job IDs grow with their first game: binary search for the last
 		// job starting at or before index.
 		lo, hi := uint64(0), cfg.Jobs
@@ -418,7 +515,7 @@ func (db *DB) Game(index uint64) (*GameEntry, uint64, *JobRecord, error) {
 		if rec, err = DecodeJob(jobs.Get(key(id))); err != nil {
 			return fmt.Errorf("job %d: %w", id, err)
 		}
-		raw := tx.Bucket(bucketResults).Get(key(id))
+		raw := root.Bucket(bucketResults).Get(key(id))
 		if raw == nil {
 			return nil
 		}

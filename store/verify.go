@@ -13,21 +13,21 @@ import (
 // (and a pending one none beyond its reissued games), and that the stored
 // aggregate equals the one recomputed from the results. It returns the
 // first problem found.
-func (db *DB) Verify() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
+func (s *Stage) Verify() error {
+	return s.view(func(root *bolt.Bucket) error {
+		for err := range root.Tx().Check() {
 			return fmt.Errorf("bbolt check: %w", err)
 		}
-		cfg, err := readConfig(tx)
+		cfg, err := readConfig(root)
 		if err != nil {
 			return err
 		}
-		stored, err := readAggregate(tx)
+		stored, err := readAggregate(root)
 		if err != nil {
 			return err
 		}
 		var agg Aggregate
-		jobs, results := tx.Bucket(bucketJobs), tx.Bucket(bucketResults)
+		jobs, results := root.Bucket(bucketJobs), root.Bucket(bucketResults)
 		next, count := uint64(0), uint64(0)
 		err = jobs.ForEach(func(k, v []byte) error {
 			id := binary.BigEndian.Uint64(k)

@@ -102,7 +102,7 @@ func verify(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Verify(); err != nil {
+	if err := db.Stage(store.DefaultStage).Verify(); err != nil {
 		t.Fatalf("verify %s: %v", path, err)
 	}
 }
@@ -271,7 +271,7 @@ func TestFailingGames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Reissue(nil); err != nil {
+	if _, err := s.Stage(store.DefaultStage).Reissue(nil); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

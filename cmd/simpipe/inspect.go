@@ -14,6 +14,7 @@ import (
 
 type inspectCmd struct {
 	File     string `arg:"" help:"Checkpoint database file." placeholder:"FILE"`
+	Stage    string `default:"run" help:"Stage to show: 'run' for simpipe run, or a training or evaluation stage (listed in the report)."`
 	JSON     bool   `help:"Print one JSON object (stable keys, for scripts)."`
 	Failures int    `default:"10" help:"Show at most this many failed games."`
 }
@@ -21,6 +22,8 @@ type inspectCmd struct {
 // inspectReport is inspect's output. Its JSON keys are a stable interface.
 type inspectReport struct {
 	Live          *pipeline.LiveStatus `json:"live,omitempty"`
+	Stage         string               `json:"stage,omitempty"`
+	Stages        []string             `json:"stages,omitempty"`
 	Config        *store.Config        `json:"config,omitempty"`
 	SchemaVersion int                  `json:"schema_version"`
 	GamesTotal    uint64               `json:"games_total"`
@@ -65,9 +68,9 @@ func (c *inspectCmd) Run(s *streams) error {
 		return openErr(err)
 	}
 	defer db.Close()
-	rep, err := c.report(db)
+	rep, err := c.report(db, db.Stage(c.Stage))
 	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w", c.File, err))
+		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))
 	}
 	if err != nil {
 		return err
@@ -75,12 +78,16 @@ func (c *inspectCmd) Run(s *streams) error {
 	return c.print(s, rep)
 }
 
-func (c *inspectCmd) report(db *store.DB) (*inspectReport, error) {
-	cfg, err := db.Config()
+func (c *inspectCmd) report(db *store.DB, stage *store.Stage) (*inspectReport, error) {
+	stages, err := db.Stages()
 	if err != nil {
 		return nil, err
 	}
-	agg, err := db.Aggregate()
+	cfg, err := stage.Config()
+	if err != nil {
+		return nil, err
+	}
+	agg, err := stage.Aggregate()
 	if err != nil {
 		return nil, err
 	}
@@ -88,12 +95,12 @@ func (c *inspectCmd) report(db *store.DB) (*inspectReport, error) {
 		Config: cfg, SchemaVersion: store.SchemaVersion, GamesTotal: cfg.Games,
 		GamesDone: agg.GamesDone, Draws: agg.Draws, Incomplete: agg.Incomplete, Failed: agg.Failed,
 		WinsBySeat: agg.WinsBySeat[:cfg.Seats], JobsByState: map[string]uint64{},
-		Failures: []failureOut{}, FileBytes: db.Size(),
+		Failures: []failureOut{}, FileBytes: db.Size(), Stage: stage.Name(), Stages: stages,
 	}
 	for _, st := range store.JobStates {
 		rep.JobsByState[st.String()] = 0
 	}
-	err = db.Jobs(func(id uint64, rec *store.JobRecord) bool {
+	err = stage.Jobs(func(id uint64, rec *store.JobRecord) bool {
 		rep.JobsByState[rec.State.String()]++
 		if rec.State == store.FailedJob {
 			for _, f := range rec.Failures {
@@ -110,7 +117,7 @@ func (c *inspectCmd) report(db *store.DB) (*inspectReport, error) {
 	if agg.GamesDone > 0 {
 		rep.Length = &lengthStats{float64(agg.LengthSum) / float64(agg.GamesDone), agg.LengthMin, agg.LengthMax}
 	}
-	d, err := db.Digest()
+	d, err := stage.Digest()
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +141,9 @@ func (c *inspectCmd) print(s *streams, rep *inspectReport) error {
 		return nil
 	}
 	cfg := rep.Config
+	if len(rep.Stages) > 1 {
+		fmt.Fprintf(w, "stage:      %s (stages: %s)\n", rep.Stage, strings.Join(rep.Stages, ", "))
+	}
 	fmt.Fprintf(w, "game:       %s\nplayers:    %s\nseed:       %d\ngames:      %d (%d per job)\nmax-actions: %d\n",
 		cfg.Game, cfg.Players, cfg.Seed, cfg.Games, cfg.ChunkSize, cfg.MaxActions)
 	var states []string

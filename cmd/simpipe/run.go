@@ -74,8 +74,9 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		return openErr(err)
 	}
 	defer db.Close()
+	stage := db.Stage(store.DefaultStage)
 
-	cfg, err := pipeline.Prepare(db, reg, pipeline.Settings{
+	cfg, err := pipeline.Prepare(stage, reg, pipeline.Settings{
 		Game: c.Game, Players: c.Players, Seed: c.Seed, Games: c.Games,
 		MaxActions: c.MaxActions, Chunk: c.Chunk,
 	})
@@ -90,7 +91,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	prog := &pipeline.Progress{}
 	start := time.Now()
 	startDone := uint64(0)
-	if agg, err := db.Aggregate(); err == nil {
+	if agg, err := stage.Aggregate(); err == nil {
 		startDone = agg.GamesDone + agg.Failed
 	}
 	liveCtx, stopLive := context.WithCancel(context.Background())
@@ -110,14 +111,14 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	fmt.Fprintf(s.err, "simpipe: %s: %s, %d games, seed %d, players %s, %d workers\n",
 		c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
 	rep := startProgress(c.Progress, s.err, prog, startDone)
-	runErr := pipeline.Run(ctx, db, reg, pipeline.Options{
+	runErr := pipeline.Run(ctx, stage, reg, pipeline.Options{
 		Workers: c.Workers, Retries: c.Retries, Progress: prog,
 		Sink: stages.SinkOptions{},
 	})
 	rep.stop()
 	stopLive()
 
-	agg, aggErr := db.Aggregate()
+	agg, aggErr := stage.Aggregate()
 	switch {
 	case errors.Is(runErr, pipeline.ErrInterrupted):
 		if aggErr == nil {
@@ -132,7 +133,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	}
 	el := time.Since(start)
 	played := agg.GamesDone + agg.Failed - startDone
-	d, err := db.Digest()
+	d, err := stage.Digest()
 	if err != nil {
 		return err
 	}

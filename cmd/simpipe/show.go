@@ -13,6 +13,7 @@ import (
 type showCmd struct {
 	DB        string `name:"db" required:"" help:"Checkpoint database file." placeholder:"FILE"`
 	GameIndex uint64 `name:"game-index" required:"" help:"Index of the game to replay." placeholder:"I"`
+	Stage     string `default:"run" help:"Stage holding the game (see 'simpipe inspect')."`
 }
 
 func (c *showCmd) Run(reg *game.Registry, s *streams) error {
@@ -21,7 +22,8 @@ func (c *showCmd) Run(reg *game.Registry, s *streams) error {
 		return openErr(err)
 	}
 	defer db.Close()
-	cfg, err := db.Config()
+	stage := db.Stage(c.Stage)
+	cfg, err := stage.Config()
 	if errors.Is(err, store.ErrNoRun) {
 		return usageErr(fmt.Errorf("%s: %w", c.DB, err))
 	}
@@ -32,7 +34,7 @@ func (c *showCmd) Run(reg *game.Registry, s *streams) error {
 	if err != nil {
 		return err
 	}
-	entry, job, rec, err := db.Game(c.GameIndex)
+	entry, job, rec, err := stage.Game(c.GameIndex)
 	if err != nil {
 		return usageErr(err)
 	}
