@@ -76,6 +76,10 @@ func (g Game) Spec() string {
 	return Def.Canonical(game.Params{"players": g.players, "target": g.target, "horizon": g.horizon, "dice": g.dice})
 }
 
+// Target returns the banked score that wins. Feature generation reads it to
+// measure how far each seat is from winning.
+func (g Game) Target() int { return g.target }
+
 func (g Game) Players() int  { return g.players }
 func (g Game) MoveBits() int { return bits.Len(uint(g.dice - 1)) }
 
