@@ -41,6 +41,35 @@ type Settings struct {
 	Games      *uint64
 	MaxActions *int
 	Chunk      *int
+	// RotateSeats, for a new run, rotates the lineup over the seats game by
+	// game (see store.Config.RotateSeats). It is fixed at creation.
+	RotateSeats bool
+	// Models resolves file= references of Players; ai.ModelFiles if nil.
+	Models ai.ModelSource
+}
+
+func (s Settings) models() ai.ModelSource {
+	if s.Models == nil {
+		return ai.ModelFiles
+	}
+	return s.Models
+}
+
+// LineupModels returns the models s's players use, as a new run would
+// store them (canonical JSON by reference).
+func LineupModels(reg *game.Registry, s Settings) (map[string]string, error) {
+	if s.Game == nil {
+		return nil, errors.New("no game given")
+	}
+	g, err := reg.New(*s.Game)
+	if err != nil {
+		return nil, err
+	}
+	lineup, err := ai.ParseLineupWith(deref(s.Players, DefaultPlayers), g, s.models())
+	if err != nil {
+		return nil, err
+	}
+	return storedModels(lineup), nil
 }
 
 // Prepare creates the run described by s in a new stage, or checks s against
@@ -80,19 +109,20 @@ func create(stage *store.Stage, reg *game.Registry, s Settings) (*store.Config, 
 	if err != nil {
 		return nil, err
 	}
-	lineup, err := ai.ParseLineup(deref(s.Players, DefaultPlayers), g)
+	lineup, err := ai.ParseLineupWith(deref(s.Players, DefaultPlayers), g, s.models())
 	if err != nil {
 		return nil, err
 	}
 	cfg := store.Config{
-		Game:       g.Spec(),
-		Players:    lineup.String(),
-		Seats:      g.Players(),
-		Seed:       deref(s.Seed, DefaultSeed),
-		Games:      *s.Games,
-		MaxActions: deref(s.MaxActions, DefaultMaxActions),
-		MoveBits:   g.MoveBits(),
-		Models:     storedModels(lineup),
+		Game:        g.Spec(),
+		Players:     lineup.String(),
+		Seats:       g.Players(),
+		Seed:        deref(s.Seed, DefaultSeed),
+		Games:       *s.Games,
+		MaxActions:  deref(s.MaxActions, DefaultMaxActions),
+		MoveBits:    g.MoveBits(),
+		Models:      storedModels(lineup),
+		RotateSeats: s.RotateSeats,
 	}
 	if s.Chunk != nil {
 		cfg.ChunkSize = *s.Chunk
@@ -129,7 +159,7 @@ func checkResume(cfg *store.Config, reg *game.Registry, s Settings) error {
 		if err != nil {
 			return err
 		}
-		lineup, err := ai.ParseLineup(*s.Players, g)
+		lineup, err := ai.ParseLineupWith(*s.Players, g, s.models())
 		if err != nil {
 			return err
 		}

@@ -91,7 +91,7 @@ func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Optio
 	src := stages.NewJobSource(srcCtx, stage, func(store.Job) { prog.InFlight.Add(1) })
 	sim := stages.NewSimulate(stages.SimConfig{
 		Game: g, Lineup: lineup, Seed: cfg.Seed, MaxActions: cfg.MaxActions,
-		MoveBits: cfg.MoveBits, Retries: opts.Retries,
+		MoveBits: cfg.MoveBits, Retries: opts.Retries, RotateSeats: cfg.RotateSeats,
 	}, opts.Workers)
 	sink := stages.NewCheckpointSink(stage, sinkOpts)
 	src.Via(sim).To(sink)

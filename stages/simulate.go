@@ -20,6 +20,21 @@ type SimConfig struct {
 	// Retries is how many times a failing game is played again before it
 	// is recorded as failed.
 	Retries int
+	// RotateSeats plays game i with the lineup rotated by i mod seats (seat
+	// s is taken by the lineup's player (s+i) mod seats) and seeds it with
+	// game index i/seats, so each group of seats consecutive games replays
+	// the same random stream with every player in every seat. Evaluations
+	// use it to play games in pairs with seats swapped.
+	RotateSeats bool
+}
+
+// SeatOf returns the seat that lineup player p takes in game i.
+func (c *SimConfig) SeatOf(p int, i uint64) int {
+	if !c.RotateSeats {
+		return p
+	}
+	n := c.Game.Players()
+	return (p + n - int(i%uint64(n))) % n
 }
 
 // NewSimulate returns a flow that turns store.Job values into
@@ -41,7 +56,8 @@ func NewSimulate(cfg SimConfig, workers int) *flow.Map[store.Job, store.JobResul
 type simulator struct {
 	cfg     SimConfig
 	state   game.State
-	players []game.Player
+	players []game.Player // the lineup's players, by lineup position
+	seated  []game.Player // players by seat for the current game
 	rng     game.RNG
 	scratch game.Scratch
 	enc     store.ChunkEncoder
@@ -86,7 +102,7 @@ func (s *simulator) playGame(index uint64) (store.GameEntry, uint32, *store.Game
 			return store.GameEntry{Status: status, Winners: out.Winners, Moves: out.Moves}, uint32(attempt), nil
 		}
 		lastErr, lastStack = err.Error(), stack
-		s.state, s.players = nil, nil // may be broken: rebuild
+		s.state, s.players, s.seated = nil, nil, nil // may be broken: rebuild
 	}
 	attempts := uint32(s.cfg.Retries + 1)
 	return store.GameEntry{Status: store.Failed}, attempts,
@@ -105,9 +121,20 @@ func (s *simulator) tryGame(index uint64) (out game.Outcome, stack string, err e
 		if s.players, err = s.cfg.Lineup.Players(); err != nil {
 			return out, "", err
 		}
+		s.seated = make([]game.Player, len(s.players))
 	} else {
 		s.state.Reset()
 	}
-	s.rng.Seed(s.cfg.Seed, index)
-	return game.Play(s.state, s.players, &s.rng, s.cfg.MaxActions, &s.scratch), "", nil
+	seeded := index
+	if s.cfg.RotateSeats {
+		n := uint64(len(s.players))
+		for seat := range s.seated {
+			s.seated[seat] = s.players[(uint64(seat)+index)%n]
+		}
+		seeded = index / n
+	} else {
+		copy(s.seated, s.players)
+	}
+	s.rng.Seed(s.cfg.Seed, seeded)
+	return game.Play(s.state, s.seated, &s.rng, s.cfg.MaxActions, &s.scratch), "", nil
 }
