@@ -2,16 +2,117 @@ package ai
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/simpipe/simpipe/game"
 )
 
-// greedyKind is being written: see the closing note of the AI issue.
 var greedyKind = Kind{
 	Name:  "greedy",
 	Doc:   "one-ply lookahead on a trained model (file=ai.json)",
 	Model: RequiredModel,
-	New: func(game.Game, Args) (game.Player, error) {
-		return nil, errors.New("greedy: not implemented yet")
+	New: func(g game.Game, a Args) (game.Player, error) {
+		return NewGreedy(g, a.Model)
 	},
+}
+
+// greedyChanceDepth is how many chance nodes in a row Greedy averages over
+// after a move (Pig's roll is one) before it evaluates the position as it
+// stands.
+const greedyChanceDepth = 2
+
+// Greedy plays the move whose resulting position the model rates best for
+// the deciding seat: a one-ply search. A move that ends the game scores its
+// true result (win 1, draw 0.5, loss 0, a win shared by k seats 1/k), which
+// outranks any estimate since the evaluator stays strictly inside (0, 1). A
+// move followed by chance scores the weighted mean over the outcomes. Exact
+// ties are broken with the rng.
+//
+// Greedy refuses hidden-information games: it is shown a View, which cannot
+// play moves forward. A Greedy keeps scratch memory and is used by one
+// goroutine, like every Player.
+type Greedy struct {
+	eval   *modelEvaluator
+	best   []int                          // scratch: indices of the best moves
+	legal  [greedyChanceDepth][]game.Move // scratch per chance level
+	weight [greedyChanceDepth][]uint32    // scratch per chance level
+}
+
+var _ game.Player = (*Greedy)(nil)
+
+// NewGreedy returns a greedy player for g guided by m.
+func NewGreedy(g game.Game, m *Model) (*Greedy, error) {
+	name, _, _ := strings.Cut(g.Spec(), ":")
+	switch {
+	case m == nil:
+		return nil, errors.New("greedy: needs a model (file=ai.json)")
+	case g.Structure().Hidden:
+		return nil, fmt.Errorf("greedy: %s has hidden information; use mcts", name)
+	}
+	e, err := m.evaluator(g)
+	if err != nil {
+		return nil, fmt.Errorf("greedy: %w", err)
+	}
+	return &Greedy{eval: e}, nil
+}
+
+// Choose returns the legal move with the best one-ply value for the seat
+// to move in s; s itself is not modified.
+func (p *Greedy) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move {
+	if len(legal) == 1 {
+		return legal[0]
+	}
+	seat := s.ToMove()
+	p.best = p.best[:0]
+	var best float64
+	for i, m := range legal {
+		c := s.Clone()
+		c.Apply(m)
+		v := p.value(c, seat, 0)
+		switch {
+		case len(p.best) == 0 || v > best:
+			best = v
+			p.best = append(p.best[:0], i)
+		case v == best:
+			p.best = append(p.best, i)
+		}
+	}
+	if len(p.best) == 1 {
+		return legal[p.best[0]]
+	}
+	return legal[p.best[rng.IntN(len(p.best))]]
+}
+
+// value rates st for seat; depth counts the chance nodes already averaged.
+func (p *Greedy) value(st game.State, seat, depth int) float64 {
+	if st.Terminal() {
+		w := st.Winners()
+		switch {
+		case w == 0:
+			return 0.5
+		case w.Has(seat):
+			return 1 / float64(w.Len())
+		}
+		return 0
+	}
+	cs, ok := st.(game.ChanceState)
+	if !ok || st.ToMove() != game.Chance || depth >= greedyChanceDepth {
+		return p.eval.Evaluate(st, seat)
+	}
+	// Children reuse this level's scratch; deeper levels use their own.
+	p.legal[depth] = cs.Legal(p.legal[depth][:0])
+	p.weight[depth] = cs.ChanceWeights(p.weight[depth][:0])
+	var sum, total float64
+	for i, m := range p.legal[depth] {
+		c := st.Clone()
+		c.Apply(m)
+		w := float64(p.weight[depth][i])
+		sum += w * p.value(c, seat, depth+1)
+		total += w
+	}
+	if total == 0 {
+		return p.eval.Evaluate(st, seat)
+	}
+	return sum / total
 }

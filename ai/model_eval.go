@@ -1,0 +1,69 @@
+package ai
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/simpipe/simpipe/ai/features"
+	"github.com/simpipe/simpipe/game"
+)
+
+// evalMaxLogit bounds the logit before the sigmoid, so that Evaluate stays
+// strictly inside (0, 1) as Evaluator promises and a true win (1) found by a
+// search always outranks an estimate.
+const evalMaxLogit = 30
+
+// Evaluator compiles m's features for g and returns an evaluator of
+// sigmoid(Intercept + Σ Weights[i]·value[i]): the seat's expected score (a
+// draw counts one half in training). g must be the game the model was
+// trained for. The evaluator keeps scratch memory, so it must be used by one
+// goroutine; call Evaluator once per worker.
+func (m *Model) Evaluator(g game.Game) (Evaluator, error) {
+	return m.evaluator(g)
+}
+
+func (m *Model) evaluator(g game.Game) (*modelEvaluator, error) {
+	if m.Game != g.Spec() {
+		return nil, fmt.Errorf("model was trained for %s, not %s", m.Game, g.Spec())
+	}
+	if len(m.Weights) != len(m.Features) {
+		return nil, fmt.Errorf("model has %d features and %d weights", len(m.Features), len(m.Weights))
+	}
+	set, err := features.Compile(g, m.Features)
+	if err != nil {
+		return nil, fmt.Errorf("model features: %w", err)
+	}
+	return &modelEvaluator{
+		set:       set,
+		weights:   m.Weights,
+		intercept: m.Intercept,
+		vals:      make([]int32, 0, len(m.Features)),
+	}, nil
+}
+
+// modelEvaluator is a Model compiled for one game and one goroutine.
+type modelEvaluator struct {
+	set       *features.Set
+	weights   []float64
+	intercept float64
+	vals      []int32 // scratch
+}
+
+var _ Evaluator = (*modelEvaluator)(nil)
+
+// Evaluate returns seat's expected score from st, in (0, 1).
+func (e *modelEvaluator) Evaluate(st game.State, seat int) float64 {
+	return logistic(e.logit(st, seat))
+}
+
+// logit returns the model's log-odds, clamped to ±evalMaxLogit.
+func (e *modelEvaluator) logit(st game.State, seat int) float64 {
+	e.vals = e.set.Values(st, seat, e.vals)
+	z := e.intercept
+	for i, v := range e.vals {
+		z += e.weights[i] * float64(v)
+	}
+	return max(-evalMaxLogit, min(evalMaxLogit, z))
+}
+
+func logistic(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
