@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -538,4 +539,35 @@ func (s *Stage) Game(index uint64) (*GameEntry, uint64, *JobRecord, error) {
 		return nil
 	})
 	return entry, id, rec, err
+}
+
+var bucketKV = []byte("kv")
+
+// Put stores a small named value beside the stages (training state, fitted
+// models), creating the DB's top-level buckets if needed.
+func (db *DB) Put(key string, value []byte) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := initDB(tx); err != nil {
+			return err
+		}
+		kv, err := tx.CreateBucketIfNotExists(bucketKV)
+		if err != nil {
+			return err
+		}
+		return kv.Put([]byte(key), value)
+	})
+}
+
+// Get returns a copy of the value stored under key, or nil.
+func (db *DB) Get(key string) ([]byte, error) {
+	var out []byte
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if kv := tx.Bucket(bucketKV); kv != nil {
+			if v := kv.Get([]byte(key)); v != nil {
+				out = bytes.Clone(v)
+			}
+		}
+		return nil
+	})
+	return out, err
 }

@@ -44,3 +44,11 @@ func (d *Data) Len() int { return len(d.y) }
 func (d *Data) NumFeatures() int { return d.nf }
 
 func (d *Data) row(i int) []int32 { return d.x[i*d.nf : (i+1)*d.nf] }
+
+// Each calls fn for every sample in order. values is valid only during the
+// call.
+func (d *Data) Each(fn func(game uint64, values []int32, target float64)) {
+	for i := range d.y {
+		fn(d.game[i], d.row(i), d.y[i])
+	}
+}

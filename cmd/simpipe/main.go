@@ -40,6 +40,7 @@ type cli struct {
 	Inspect inspectCmd `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
 	Show    showCmd    `cmd:"" help:"Replay one stored game move by move with the board."`
 	Games   gamesCmd   `cmd:"" help:"List the registered games and their parameters."`
+	Train   trainCmd   `cmd:"" help:"Train an AI by self-play: iterations of checkpointed games, each followed by a feature analysis and a logistic fit."`
 	Eval    evalCmd    `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
 	Perft   perftCmd   `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
 }

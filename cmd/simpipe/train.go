@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/simpipe/simpipe/ai"
+	"github.com/simpipe/simpipe/ai/train"
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/store"
+)
+
+type trainCmd struct {
+	DB                string `name:"db" required:"" help:"Training DB: every iteration's games, models and analyses; created when missing, resumed when present." placeholder:"FILE"`
+	Game              string `required:"" help:"Game spec." placeholder:"SPEC"`
+	Iterations        int    `required:"" help:"Training iterations (self-play stage, then fit)."`
+	GamesPerIteration uint64 `name:"games-per-iteration" required:"" help:"Games played in each iteration." placeholder:"N"`
+	Players           string `default:"mcts:iterations=200" help:"Players of the first iteration."`
+	Guided            string `default:"mcts:iterations=200" help:"Players of later iterations; file= the previous iteration's model is added."`
+	Seed              uint64 `default:"1" help:"Seed; iteration k plays with seed+k-1."`
+	MaxActions        int    `name:"max-actions" default:"10000" help:"Cap on actions per game."`
+	SkipPlies         int    `name:"skip-plies" default:"2" help:"Opening plies not sampled for the fit."`
+	MaxSamples        int    `name:"max-samples" default:"200000" help:"Positions sampled per fit (bounds its memory)."`
+	TopFeatures       int    `name:"top-features" default:"24" help:"Strongest candidate features kept in the model."`
+	Window            int    `default:"2" help:"Iterations of games each fit reads (this one and earlier ones)."`
+	Output            string `short:"o" required:"" help:"Where to write the final model (ai.json)." placeholder:"FILE"`
+	Workers           int    `default:"${nproc}" help:"Simulator goroutines."`
+	Retries           int    `default:"2" help:"Replays of a game that panics."`
+	Progress          string `default:"auto" enum:"auto,bar,log,none" help:"Progress display."`
+}
+
+func (c *trainCmd) Validate() error {
+	switch {
+	case c.Iterations < 1 || c.Iterations > 999:
+		return fmt.Errorf("--iterations %d is outside 1..999", c.Iterations)
+	case c.GamesPerIteration < 1 || c.GamesPerIteration > maxGames:
+		return fmt.Errorf("--games-per-iteration %d is outside 1..%d", c.GamesPerIteration, uint64(maxGames))
+	case c.MaxActions < 0:
+		return fmt.Errorf("--max-actions %d is negative", c.MaxActions)
+	case c.SkipPlies < 0 || c.MaxSamples < 100 || c.TopFeatures < 1 || c.Window < 1:
+		return errors.New("--skip-plies must be >= 0, --max-samples >= 100, --top-features and --window >= 1")
+	case c.Workers < 1 || c.Workers > maxWorkers:
+		return fmt.Errorf("--workers %d is outside 1..%d", c.Workers, maxWorkers)
+	}
+	return nil
+}
+
+func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
+	g, err := reg.New(c.Game)
+	if err != nil {
+		return usageErr(err)
+	}
+	if _, err := ai.ParseLineup(c.Players, g); err != nil {
+		return usageErr(err)
+	}
+	if dir := filepath.Dir(c.Output); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return usageErr(fmt.Errorf("-o %s: directory %s does not exist", c.Output, dir))
+		}
+	}
+	db, err := store.Open(c.DB, nil)
+	if err != nil {
+		return openErr(err)
+	}
+	defer db.Close()
+	prog := &pipeline.Progress{}
+	rep := startProgress(c.Progress, s.err, prog, 0)
+	model, err := train.Run(ctx, db, reg, train.Settings{
+		Game: c.Game, Iterations: c.Iterations, GamesPerIteration: c.GamesPerIteration,
+		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
+		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
+	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: version, Log: s.err, Progress: prog})
+	rep.stop()
+	switch {
+	case errors.Is(err, pipeline.ErrInterrupted):
+		fmt.Fprintln(s.err, "simpipe: interrupted; run the same command again to resume the training")
+		return &exitErr{exitInterrupted, nil}
+	case errors.Is(err, train.ErrSettings), errors.Is(err, pipeline.ErrConflict), errors.Is(err, ai.ErrBadPlayers):
+		return usageErr(err)
+	case err != nil:
+		return err
+	}
+	if err := writeFileAtomic(c.Output, model.Canonical()); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "wrote %s: %d features, trained on %d positions, held-out log loss %.4f\n",
+		c.Output, len(model.Features), model.Training.Samples, model.Training.HeldOutLogLoss)
+	return nil
+}
+
+// writeFileAtomic writes b to path through a temporary file and a rename,
+// so a crash never leaves a half-written model.
+func writeFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".simpipe-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
