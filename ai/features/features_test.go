@@ -386,12 +386,12 @@ func naiveLines(b game.BoardState, rows, cols, n, k, seat int) int32 {
 func TestOthelloCorner(t *testing.T) {
 	st, err := othello.FromBoard([]string{
 		"x......o",
-		"........",
+		".x....o.",
 		"........",
 		"...xo...",
 		"...ox...",
 		"........",
-		"........",
+		"......o.",
 		"x.......",
 	}, 1)
 	if err != nil {
@@ -402,8 +402,9 @@ func TestOthelloCorner(t *testing.T) {
 	vals := set.Values(st, 1, nil)
 	for name, want := range map[string]int32{
 		"corner.mine": 1, "corner.opp": 2, "corner.diff": -1,
+		"xsquare.mine": 2, "xsquare.opp": 1, "xsquare.diff": 1,
 		"edge.mine": 1, "edge.opp": 2, "center.mine": 2,
-		"material.disc.mine": 3, "material.disc.diff.le-1": 1, "material.disc.diff.le-2": 0,
+		"material.disc.mine": 5, "material.disc.diff.ge1": 0, "material.disc.diff.le-1": 0,
 		"tomove.mine": 1,
 	} {
 		if got := lookup(t, fs, vals, name); got != want {

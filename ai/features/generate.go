@@ -67,6 +67,9 @@ func Generate(g game.Game) []Feature {
 		}
 		if st.Topology == game.Square {
 			gen.family("corner", KindCorner, -1)
+			if st.Rows >= 6 && st.Cols >= 6 {
+				gen.family("xsquare", KindXSquare, -1)
+			}
 		}
 		geo := newGeometry(st)
 		geo.findDirections(bs, gen.players)

@@ -130,6 +130,14 @@ func (g *geometry) corners() []int32 {
 	return out
 }
 
+// xsquares returns the cells diagonally inside the corners.
+func (g *geometry) xsquares() []int32 {
+	return []int32{
+		int32(g.cols + 1), int32(g.cols + g.cols - 2),
+		int32((g.rows-2)*g.cols + 1), int32((g.rows-2)*g.cols + g.cols - 2),
+	}
+}
+
 // lines returns every straight run of n cells along the board's axes.
 func (g *geometry) lines(n int) [][]int32 {
 	axes := squareAxes

@@ -49,6 +49,10 @@ const (
 	// KindCorner counts the seat's pieces on the four corner cells.
 	// Params: piece.
 	KindCorner = "corner"
+	// KindXSquare counts the seat's pieces on the cells diagonally next to
+	// the corners, which in corner-taking games (Othello) hand the corner to
+	// the opponent. Params: piece.
+	KindXSquare = "xsquare"
 	// KindCell is 1 when the seat has a piece on the cell. Params: cell,
 	// piece.
 	KindCell = "cell"

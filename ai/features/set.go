@@ -169,7 +169,7 @@ func (c *compiled) compileMeasure(g game.Game, st game.Structure, f Feature, isB
 		return nil
 	}
 	switch f.Kind {
-	case KindPieces, KindEdge, KindCorner, KindAdvance, KindFront, KindBackRow:
+	case KindPieces, KindEdge, KindCorner, KindXSquare, KindAdvance, KindFront, KindBackRow:
 		if err := errors.Join(wantParams(1), needBoard()); err != nil {
 			return measure{}, err
 		}
@@ -184,6 +184,8 @@ func (c *compiled) compileMeasure(g game.Game, st game.Structure, f Feature, isB
 			m.cells = geo.edge()
 		case KindCorner:
 			m.cells = geo.corners()
+		case KindXSquare:
+			m.cells = geo.xsquares()
 		case KindAdvance, KindFront, KindBackRow:
 			if err := needDirs(); err != nil {
 				return measure{}, err

@@ -226,9 +226,11 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 		}
 		states += agg.LengthSum
 	}
-	sampler := fit.Sampler{Seed: s.Seed, Every: states/uint64(max(1, s.MaxSamples)) + 1}
+	// Each sampled position gives one sample per seat.
+	sampler := fit.Sampler{Seed: s.Seed, Every: states*uint64(g.Players())/uint64(max(1, s.MaxSamples)) + 1}
 	data := fit.NewData(len(cands))
-	acc := analysis.New(names)
+	acc := analysis.New(names)      // deciding seats: what the report shows
+	allSeats := analysis.New(names) // every seat: what the fit sees, and so selects on
 	var values []int32
 	for j := first; j <= k; j++ {
 		stage := db.Stage(StageName(j))
@@ -247,7 +249,7 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 					continue
 				}
 				key := uint64(j)<<40 | (c.First + uint64(i)) // unique across iterations
-				values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, values)
+				values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, allSeats, values)
 			}
 			return nil
 		})
@@ -256,7 +258,7 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 		}
 	}
 	an := acc.Result()
-	top := an.Top(s.TopFeatures, 1)
+	top := allSeats.Result().Top(s.TopFeatures, 1)
 	if len(top) == 0 {
 		return nil, fmt.Errorf("iteration %d: no feature varies over %d sampled positions", k, data.Len())
 	}
@@ -290,24 +292,32 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 	return m, nil
 }
 
-// sampleGame replays one stored game and adds its sampled positions, from
-// the deciding seat's point of view (its view in hidden-information games),
-// to the fit data and the analysis.
+// sampleGame replays one stored game and adds its sampled positions. The
+// analysis sees each position from the deciding seat's point of view; the
+// fit sees it from every seat's, because players evaluate positions after
+// their own move, when the opponent is to move. (Hidden-information games
+// are seen through each seat's view.)
 func sampleGame(g game.Game, set *features.Set, e store.GameEntry, key uint64, skip int, sampler fit.Sampler,
-	data *fit.Data, acc *analysis.Accumulator, values []int32) []int32 {
+	data *fit.Data, acc, allSeats *analysis.Accumulator, values []int32) []int32 {
 	st := g.NewState()
 	hidden, _ := st.(game.HiddenState)
+	seats := g.Players()
 	for ply, m := range e.Moves {
-		seat := st.ToMove()
-		if seat != game.Chance && ply >= skip && sampler.Keep(key, ply) {
-			view := st
-			if hidden != nil {
-				view = hidden.View(seat)
+		mover := st.ToMove()
+		if mover != game.Chance && ply >= skip && sampler.Keep(key, ply) {
+			for seat := 0; seat < seats; seat++ {
+				view := st
+				if hidden != nil {
+					view = hidden.View(seat)
+				}
+				values = set.Values(view, seat, values[:0])
+				o := outcome(e.Winners, seat)
+				data.Add(key, values, o.Score())
+				allSeats.Add(key, values, o)
+				if seat == mover {
+					acc.Add(key, values, o)
+				}
 			}
-			values = set.Values(view, seat, values[:0])
-			o := outcome(e.Winners, seat)
-			data.Add(key, values, o.Score())
-			acc.Add(key, values, o)
 		}
 		st.Apply(m)
 	}
