@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -87,9 +89,58 @@ func (s *Stage) Commit(results []JobResult) (CommitStats, error) {
 			st.Jobs++
 			st.Games += r.Delta.GamesDone + r.Delta.Failed
 		}
+		if err := logProgress(root, time.Now(), agg.GamesDone+agg.Failed); err != nil {
+			return err
+		}
 		return root.Bucket(bucketMeta).Put(keyAggregate, agg.Encode())
 	})
 	return st, err
+}
+
+// ProgressPoint is one sample of a stage's progress over time.
+type ProgressPoint struct {
+	UnixNano int64
+	Games    uint64 // games with a stored result (done or failed)
+}
+
+// progressEvery is the least time between two logged progress points, so
+// that a long run's log stays small (a day is at most 86,400 points).
+const progressEvery = time.Second
+
+// logProgress appends a progress point, at most one per progressEvery.
+// Timestamps are for reports only; they never enter results or digests.
+func logProgress(root *bolt.Bucket, now time.Time, games uint64) error {
+	b, err := root.CreateBucketIfNotExists(bucketProgress)
+	if err != nil {
+		return err
+	}
+	if k, _ := b.Cursor().Last(); k != nil && len(k) == 8 {
+		last := int64(binary.BigEndian.Uint64(k))
+		if now.UnixNano()-last < int64(progressEvery) {
+			return nil
+		}
+	}
+	return b.Put(binary.BigEndian.AppendUint64(nil, uint64(now.UnixNano())), binary.AppendUvarint(nil, games))
+}
+
+// Progress returns the stage's logged progress points in time order.
+func (s *Stage) Progress() ([]ProgressPoint, error) {
+	var out []ProgressPoint
+	err := s.view(func(root *bolt.Bucket) error {
+		b := root.Bucket(bucketProgress)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			n, m := binary.Uvarint(v)
+			if len(k) != 8 || m <= 0 {
+				return fmt.Errorf("%w: progress point %x", ErrCorrupt, k)
+			}
+			out = append(out, ProgressPoint{UnixNano: int64(binary.BigEndian.Uint64(k)), Games: n})
+			return nil
+		})
+	})
+	return out, err
 }
 
 // mergeRetried returns the job's stored record with the entries of its

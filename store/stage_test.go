@@ -100,3 +100,28 @@ func TestOpenRefusesForeignFiles(t *testing.T) {
 		t.Fatal("directory opened")
 	}
 }
+
+func TestProgressLog(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "p.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := db.Stage("run")
+	if err := s.CreateRun(testConfig(30)); err != nil {
+		t.Fatal(err)
+	}
+	jobs, _, _ := s.PendingJobs(0, 10)
+	for _, j := range jobs { // three commits within a second: one point
+		if _, err := s.Commit([]JobResult{resultFor(j, 1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pts, err := s.Progress()
+	if err != nil || len(pts) != 1 || pts[0].Games != 10 {
+		t.Fatalf("progress %+v, %v", pts, err)
+	}
+	if err := s.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -27,6 +27,8 @@ var (
 	bucketStages  = []byte("stages")
 	bucketJobs    = []byte("jobs")
 	bucketResults = []byte("results")
+	// bucketProgress logs (time, games) points for reports.
+	bucketProgress = []byte("progress")
 
 	keySchema    = []byte("schema")
 	keyConfig    = []byte("config")
