@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // JobResult is what simulators produce for one job.
@@ -94,6 +96,9 @@ func (s *Stage) Commit(results []JobResult) (CommitStats, error) {
 		}
 		return root.Bucket(bucketMeta).Put(keyAggregate, agg.Encode())
 	})
+	if errors.Is(err, berrors.ErrMaxSizeReached) || errors.Is(err, syscall.ENOSPC) {
+		err = fmt.Errorf("%w: %v", ErrNoSpace, err)
+	}
 	return st, err
 }
 

@@ -14,6 +14,9 @@ var (
 	ErrCorrupt = errors.New("corrupt record")
 	// ErrNoRun is returned by Open when the DB holds no run yet.
 	ErrNoRun = errors.New("database holds no run")
+	// ErrNoSpace is returned by Commit when the file cannot grow: the disk
+	// is full or Options.MaxSize is reached. The commit changed nothing.
+	ErrNoSpace = errors.New("no space to grow the database")
 	// ErrReadOnly is returned by writes on a DB opened read-only.
 	ErrReadOnly = errors.New("database is open read-only")
 )

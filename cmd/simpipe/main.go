@@ -2,7 +2,8 @@
 //
 // Exit codes: 0 success; 1 an unexpected error (I/O, a damaged DB); 2 bad
 // input or a refused request; 3 the run finished but some games failed on
-// every attempt; 130 interrupted (resume by running the same command).
+// every attempt; 4 the disk or the DB's size limit is full (make room and
+// resume); 130 interrupted (resume by running the same command).
 package main
 
 import (
@@ -27,6 +28,7 @@ const (
 	exitError       = 1
 	exitUsage       = 2
 	exitGamesFailed = 3
+	exitNoSpace     = 4
 	exitInterrupted = 130
 )
 

@@ -34,6 +34,7 @@ type runCmd struct {
 	Workers    int     `default:"${nproc}" help:"Simulator goroutines (default: number of CPUs). May differ between resumes."`
 	Retries    int     `default:"2" help:"Times a failing game is replayed before it is recorded as failed."`
 	Progress   string  `default:"auto" enum:"auto,bar,log,none" help:"Progress display: a bar on a terminal, log lines otherwise (auto), or none."`
+	MaxDBSize  int64   `name:"max-db-size" help:"Stop with an error before the DB file grows beyond this many bytes (0: no limit)." placeholder:"BYTES"`
 }
 
 func (c *runCmd) Validate() error {
@@ -46,6 +47,8 @@ func (c *runCmd) Validate() error {
 		return fmt.Errorf("--games %d is outside 1..%d", *c.Games, uint64(maxGames))
 	case c.MaxActions != nil && *c.MaxActions < 0:
 		return fmt.Errorf("--max-actions %d is negative", *c.MaxActions)
+	case c.MaxDBSize < 0:
+		return fmt.Errorf("--max-db-size %d is negative", c.MaxDBSize)
 	case c.Chunk != nil && (*c.Chunk < 1 || *c.Chunk > 1<<20):
 		return fmt.Errorf("--chunk %d is outside 1..%d", *c.Chunk, 1<<20)
 	}
@@ -69,7 +72,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	if errors.Is(statErr, fs.ErrNotExist) && (c.Game == nil || c.Games == nil) {
 		return usageErr(fmt.Errorf("%s does not exist; a new run needs --game and --games", c.DB))
 	}
-	db, err := store.Open(c.DB, nil)
+	db, err := store.Open(c.DB, &store.Options{MaxSize: int(c.MaxDBSize)})
 	if err != nil {
 		return openErr(err)
 	}
@@ -126,6 +129,8 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 				agg.GamesDone+agg.Failed, cfg.Games)
 		}
 		return &exitErr{exitInterrupted, nil}
+	case errors.Is(runErr, store.ErrNoSpace):
+		return &exitErr{exitNoSpace, fmt.Errorf("%w; the DB is consistent: make room (or raise --max-db-size) and run the same command again", runErr)}
 	case runErr != nil:
 		return runErr
 	case aggErr != nil:

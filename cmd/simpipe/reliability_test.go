@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// needStrace returns strace's path. Without strace the test is skipped on a
+// developer's machine; CI sets SIMPIPE_REQUIRE_STRACE=1 (and installs it),
+// so there a missing strace fails the test instead of hiding it.
+func needStrace(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("strace")
+	if err != nil {
+		if os.Getenv("SIMPIPE_REQUIRE_STRACE") == "1" {
+			t.Fatal("strace is required (SIMPIPE_REQUIRE_STRACE=1) but not installed")
+		}
+		t.Skip("strace is not installed (apt-get install strace)")
+	}
+	return path
+}
+
+// TestKillInsideCommit kills runs while they are inside a bbolt commit:
+// strace delays every fdatasync by 100 ms, so a run spends most of its time
+// between writing a commit's pages and syncing them (before the meta page
+// is written, or before it is synced), and SIGKILL at a random moment lands
+// there. After every kill the DB must verify; at the end the results must
+// equal an uninterrupted run's.
+func TestKillInsideCommit(t *testing.T) {
+	straceBin := needStrace(t)
+	dir := t.TempDir()
+	args := []string{"--game", "connect4", "--games", "3000000", "--seed", "21", "--workers", "2", "--progress", "none"}
+	refDB := filepath.Join(dir, "ref.db")
+	if r := simpipe(t, nil, append([]string{"run", "--db", refDB}, args...)...); r.code != 0 {
+		t.Fatalf("reference: %d %s", r.code, r.stderr)
+	}
+	want := inspect(t, refDB)
+
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("kill-time seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 7))
+	db := filepath.Join(dir, "killed.db")
+	kills, inSync := 0, 0
+	for kills < 8 {
+		log := filepath.Join(dir, "strace-"+strconv.Itoa(kills)+".log")
+		cmd := exec.Command(straceBin, append([]string{"-f", "-qq", "-o", log, "-e", "trace=fdatasync", "-e", "signal=none",
+			"-e", "inject=fdatasync:delay_enter=150000", bin, "run", "--db", db}, args...)...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(200+rng.IntN(700)) * time.Millisecond)
+		child := tracee(t, cmd.Process.Pid)
+		if child == 0 { // the run finished before the kill
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("traced run: %v; its log ends:\n%s", err, tail(log))
+			}
+			break
+		}
+		_ = syscall.Kill(child, syscall.SIGKILL)
+		_ = cmd.Wait()
+		kills++
+		if killedInSync(log) {
+			inSync++
+		}
+		verify(t, db)
+	}
+	if r := simpipe(t, nil, append([]string{"run", "--db", db}, args...)...); r.code != 0 {
+		t.Fatalf("resume: %d %s", r.code, r.stderr)
+	}
+	verify(t, db)
+	t.Logf("%d kills, %d of them inside fdatasync of a commit", kills, inSync)
+	if kills < 5 || inSync < kills/2 {
+		t.Errorf("only %d of %d kills landed inside a commit's sync", inSync, kills)
+	}
+	sameOutcome(t, inspect(t, db), want)
+}
+
+// tracee returns the pid of strace's child, or 0 once it has exited.
+func tracee(t *testing.T, stracePid int) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// Fields after the parenthesised command: state, ppid, ...
+		rest := string(b[bytes.LastIndexByte(b, ')')+1:])
+		if f := strings.Fields(rest); len(f) > 1 && f[1] == strconv.Itoa(stracePid) {
+			return pid
+		}
+	}
+	return 0
+}
+
+// killedInSync reports whether the last fdatasync in an strace log never
+// returned: the process died inside it.
+func killedInSync(log string) bool {
+	f, err := os.Open(log)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	last := ""
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "fdatasync") {
+			last = sc.Text()
+		}
+	}
+	return strings.HasSuffix(last, "<unfinished ...>") || strings.HasSuffix(last, "= ?")
+}
+
+func tail(path string) string {
+	b, _ := os.ReadFile(path)
+	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+	return string(bytes.Join(lines[max(0, len(lines)-10):], []byte("\n")))
+}
+
+// TestDiskFull stops a run at a DB size limit: a clear error and exit code
+// 4, a consistent DB, and after the limit is lifted the same run resumes to
+// the results of an uninterrupted one.
+func TestDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--game", "connect4", "--games", "300000", "--seed", "4", "--chunk", "256", "--progress", "none"}
+	refDB := filepath.Join(dir, "ref.db")
+	if r := simpipe(t, nil, append([]string{"run", "--db", refDB}, args...)...); r.code != 0 {
+		t.Fatalf("reference: %d %s", r.code, r.stderr)
+	}
+	want := inspect(t, refDB)
+	fi, err := os.Stat(refDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "full.db")
+	limit := strconv.FormatInt(fi.Size()/2, 10)
+	r := simpipe(t, nil, append([]string{"run", "--db", db, "--max-db-size", limit}, args...)...)
+	if r.code != 4 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "run the same command again") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if got, _ := os.Stat(db); got.Size() > fi.Size()/2 {
+		t.Fatalf("DB grew to %d bytes past the limit %s", got.Size(), limit)
+	}
+	verify(t, db)
+	mid := inspect(t, db)
+	if mid.GamesDone >= want.GamesDone {
+		t.Fatalf("the limited run saved all %d games", mid.GamesDone)
+	}
+	if r := simpipe(t, nil, append([]string{"run", "--db", db}, args...)...); r.code != 0 {
+		t.Fatalf("resume: %d %s", r.code, r.stderr)
+	}
+	verify(t, db)
+	sameOutcome(t, inspect(t, db), want)
+}
