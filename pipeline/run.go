@@ -24,6 +24,9 @@ type Options struct {
 	// Retries is how many times a failing game is replayed before it is
 	// recorded as failed.
 	Retries int
+	// GameTimeout, when positive, records a game that runs longer as failed
+	// and goes on (see stages.SimConfig.GameTimeout).
+	GameTimeout time.Duration
 	// Sink tunes commit grouping; its Cancel and OnCommit are set by Run
 	// (OnCommit is chained).
 	Sink stages.SinkOptions
@@ -91,7 +94,7 @@ func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Optio
 	src := stages.NewJobSource(srcCtx, stage, func(store.Job) { prog.InFlight.Add(1) })
 	sim := stages.NewSimulate(stages.SimConfig{
 		Game: g, Lineup: lineup, Seed: cfg.Seed, MaxActions: cfg.MaxActions,
-		MoveBits: cfg.MoveBits, Retries: opts.Retries, RotateSeats: cfg.RotateSeats,
+		MoveBits: cfg.MoveBits, Retries: opts.Retries, RotateSeats: cfg.RotateSeats, GameTimeout: opts.GameTimeout,
 	}, opts.Workers)
 	sink := stages.NewCheckpointSink(stage, sinkOpts)
 	src.Via(sim).To(sink)

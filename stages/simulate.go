@@ -3,6 +3,7 @@ package stages
 import (
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/reugn/go-streams/flow"
 	"github.com/simpipe/simpipe/ai"
@@ -20,6 +21,9 @@ type SimConfig struct {
 	// Retries is how many times a failing game is played again before it
 	// is recorded as failed.
 	Retries int
+	// GameTimeout, when positive, is how long a game may run without
+	// finishing before the watchdog records it as failed and moves on.
+	GameTimeout time.Duration
 	// RotateSeats plays game i with the lineup rotated by i mod seats (seat
 	// s is taken by the lineup's player (s+i) mod seats) and seeds it with
 	// game index i/seats, so each group of seats consecutive games replays
@@ -28,27 +32,24 @@ type SimConfig struct {
 	RotateSeats bool
 }
 
-// SeatOf returns the seat that lineup player p takes in game i.
-func (c *SimConfig) SeatOf(p int, i uint64) int {
-	if !c.RotateSeats {
-		return p
-	}
-	n := c.Game.Players()
-	return (p + n - int(i%uint64(n))) % n
-}
-
 // NewSimulate returns a flow that turns store.Job values into
 // store.JobResult values on workers goroutines. Results leave in completion
-// order; every result names its job.
+// order; every result names its job. With a GameTimeout, each job is watched
+// (see watch.go).
 func NewSimulate(cfg SimConfig, workers int) *flow.Map[store.Job, store.JobResult] {
 	pool := make(chan *simulator, workers)
 	for i := 0; i < workers; i++ {
 		pool <- &simulator{cfg: cfg}
 	}
 	return flow.NewMap(func(j store.Job) store.JobResult {
+		if cfg.GameTimeout > 0 {
+			return watchJob(j, pool, cfg.GameTimeout)
+		}
 		s := <-pool
 		defer func() { pool <- s }()
-		return s.playJob(j)
+		acc := newJobAcc(j, cfg.MoveBits)
+		s.playFrom(j, 0, acc, nil)
+		return acc.result()
 	}, workers)
 }
 
@@ -60,32 +61,65 @@ type simulator struct {
 	seated  []game.Player // players by seat for the current game
 	rng     game.RNG
 	scratch game.Scratch
-	enc     store.ChunkEncoder
 }
 
-func (s *simulator) playJob(j store.Job) store.JobResult {
-	r := store.JobResult{Job: j}
-	s.enc.Reset(j.First, s.cfg.MoveBits)
-	play := func(index uint64) {
-		entry, attempts, failure := s.playGame(index)
-		r.Attempts = max(r.Attempts, attempts)
-		if failure != nil {
-			r.Failures = append(r.Failures, *failure)
-		}
-		r.Delta.AddGame(entry)
-		s.enc.Add(entry)
+// jobAcc accumulates one job's results. One goroutine owns it at a time: a
+// simulator while it plays, the watchdog after it abandons one.
+type jobAcc struct {
+	r   store.JobResult
+	enc store.ChunkEncoder
+}
+
+func newJobAcc(j store.Job, moveBits int) *jobAcc {
+	a := &jobAcc{r: store.JobResult{Job: j}}
+	a.enc.Reset(j.First, moveBits)
+	return a
+}
+
+func (a *jobAcc) add(entry store.GameEntry, attempts uint32, failure *store.GameFailure) {
+	a.r.Attempts = max(a.r.Attempts, attempts)
+	if failure != nil {
+		a.r.Failures = append(a.r.Failures, *failure)
 	}
+	a.r.Delta.AddGame(entry)
+	a.enc.Add(entry)
+}
+
+func (a *jobAcc) result() store.JobResult {
+	a.r.Record = a.enc.Bytes()
+	return a.r
+}
+
+// jobGames returns the number of games job j plays.
+func jobGames(j store.Job) int {
 	if j.Only != nil {
-		for _, idx := range j.Only {
-			play(idx)
+		return len(j.Only)
+	}
+	return int(j.Count)
+}
+
+// jobGame returns the index of the k-th game job j plays.
+func jobGame(j store.Job, k int) uint64 {
+	if j.Only != nil {
+		return j.Only[k]
+	}
+	return j.First + uint64(k)
+}
+
+// playFrom plays job j's games from position from on, adding them to acc.
+// With a guard, each game is added only while the guard is not abandoned,
+// and the guard's position advances after every game.
+func (s *simulator) playFrom(j store.Job, from int, acc *jobAcc, g *guard) {
+	for k := from; k < jobGames(j); k++ {
+		entry, attempts, failure := s.playGame(jobGame(j, k))
+		if g != nil && !g.claim() {
+			return // the watchdog gave up on this job's goroutine
 		}
-	} else {
-		for i := uint64(0); i < uint64(j.Count); i++ {
-			play(j.First + i)
+		acc.add(entry, attempts, failure)
+		if g != nil {
+			g.release(k + 1)
 		}
 	}
-	r.Record = s.enc.Bytes()
-	return r
 }
 
 // playGame plays game index, retrying a game that panics. The returned

@@ -168,3 +168,41 @@ func TestDiskFull(t *testing.T) {
 	verify(t, db)
 	sameOutcome(t, inspect(t, db), want)
 }
+
+// TestHungGames runs a game that blocks forever in about one game in fifty:
+// the watchdog records each such game as failed with a clear reason, the
+// other games are done, and the run ends (exit 3) instead of hanging.
+func TestHungGames(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hang.db")
+	start := time.Now()
+	r := simpipe(t, nil, "run", "--db", db, "--game", "test-hang", "--games", "400", "--chunk", "40",
+		"--game-timeout", "300ms", "--workers", "2", "--progress", "none")
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3: %s", r.code, r.stderr)
+	}
+	rep := inspect(t, db)
+	if rep.Failed == 0 || rep.Failed > 30 || rep.GamesDone+rep.Failed != 400 {
+		t.Fatalf("failed %d, done %d", rep.Failed, rep.GamesDone)
+	}
+	for _, f := range rep.Failures {
+		if f.Attempts != 1 || !strings.Contains(f.Error, "did not finish within 300ms") {
+			t.Fatalf("failure %+v", f)
+		}
+	}
+	verify(t, db)
+	t.Logf("%d hung games recorded in %s", rep.Failed, time.Since(start).Round(time.Millisecond))
+}
+
+// TestEndlessGames: a game that never reaches a terminal state is stopped
+// by the max-actions cap and stored as incomplete, not failed.
+func TestEndlessGames(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "endless.db")
+	r := simpipe(t, nil, "run", "--db", db, "--game", "test-endless", "--games", "1000", "--max-actions", "50", "--progress", "none")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	rep := inspect(t, db)
+	if rep.Incomplete != 1000 || rep.Failed != 0 || rep.GamesDone != 1000 {
+		t.Fatalf("%+v", rep)
+	}
+}

@@ -24,17 +24,18 @@ const (
 )
 
 type runCmd struct {
-	DB         string  `name:"db" required:"" help:"Checkpoint database file: created when missing, resumed when present." placeholder:"FILE"`
-	Game       *string `help:"Game spec, e.g. connect4 or hex:size=7 (see 'simpipe games'). Required for a new run." placeholder:"SPEC"`
-	Games      *uint64 `help:"Number of games. Required for a new run; a larger number extends a stored run." placeholder:"N"`
-	Seed       *uint64 `help:"Run seed; every game's randomness derives from (seed, game index). Default 1." placeholder:"S"`
-	Players    *string `help:"Player per seat, comma-separated, or one for all seats. Default random." placeholder:"SPEC"`
-	MaxActions *int    `name:"max-actions" help:"Cap on actions per game; a game that hits it is recorded as incomplete. 0 means no cap. Default 10000." placeholder:"N"`
-	Chunk      *int    `help:"Games per job; a job's games commit together. Default: as many as take about 20 ms, at most 4096." placeholder:"N"`
-	Workers    int     `default:"${nproc}" help:"Simulator goroutines (default: number of CPUs). May differ between resumes."`
-	Retries    int     `default:"2" help:"Times a failing game is replayed before it is recorded as failed."`
-	Progress   string  `default:"auto" enum:"auto,bar,log,none" help:"Progress display: a bar on a terminal, log lines otherwise (auto), or none."`
-	MaxDBSize  int64   `name:"max-db-size" help:"Stop with an error before the DB file grows beyond this many bytes (0: no limit)." placeholder:"BYTES"`
+	DB          string        `name:"db" required:"" help:"Checkpoint database file: created when missing, resumed when present." placeholder:"FILE"`
+	Game        *string       `help:"Game spec, e.g. connect4 or hex:size=7 (see 'simpipe games'). Required for a new run." placeholder:"SPEC"`
+	Games       *uint64       `help:"Number of games. Required for a new run; a larger number extends a stored run." placeholder:"N"`
+	Seed        *uint64       `help:"Run seed; every game's randomness derives from (seed, game index). Default 1." placeholder:"S"`
+	Players     *string       `help:"Player per seat, comma-separated, or one for all seats. Default random." placeholder:"SPEC"`
+	MaxActions  *int          `name:"max-actions" help:"Cap on actions per game; a game that hits it is recorded as incomplete. 0 means no cap. Default 10000." placeholder:"N"`
+	Chunk       *int          `help:"Games per job; a job's games commit together. Default: as many as take about 20 ms, at most 4096." placeholder:"N"`
+	Workers     int           `default:"${nproc}" help:"Simulator goroutines (default: number of CPUs). May differ between resumes."`
+	Retries     int           `default:"2" help:"Times a failing game is replayed before it is recorded as failed."`
+	Progress    string        `default:"auto" enum:"auto,bar,log,none" help:"Progress display: a bar on a terminal, log lines otherwise (auto), or none."`
+	GameTimeout time.Duration `name:"game-timeout" default:"30m" help:"A game still running after this long is recorded as failed (a hung game) and the run goes on; 0 disables the watchdog."`
+	MaxDBSize   int64         `name:"max-db-size" help:"Stop with an error before the DB file grows beyond this many bytes (0: no limit)." placeholder:"BYTES"`
 }
 
 func (c *runCmd) Validate() error {
@@ -47,6 +48,8 @@ func (c *runCmd) Validate() error {
 		return fmt.Errorf("--games %d is outside 1..%d", *c.Games, uint64(maxGames))
 	case c.MaxActions != nil && *c.MaxActions < 0:
 		return fmt.Errorf("--max-actions %d is negative", *c.MaxActions)
+	case c.GameTimeout < 0:
+		return fmt.Errorf("--game-timeout %s is negative", c.GameTimeout)
 	case c.MaxDBSize < 0:
 		return fmt.Errorf("--max-db-size %d is negative", c.MaxDBSize)
 	case c.Chunk != nil && (*c.Chunk < 1 || *c.Chunk > 1<<20):
@@ -115,7 +118,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
 	rep := startProgress(c.Progress, s.err, prog, startDone)
 	runErr := pipeline.Run(ctx, stage, reg, pipeline.Options{
-		Workers: c.Workers, Retries: c.Retries, Progress: prog,
+		Workers: c.Workers, Retries: c.Retries, Progress: prog, GameTimeout: c.GameTimeout,
 		Sink: stages.SinkOptions{},
 	})
 	rep.stop()

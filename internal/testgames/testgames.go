@@ -93,4 +93,86 @@ func (s *panickyState) MoveString(m game.Move) string {
 // Register adds the test games to r.
 func Register(r *game.Registry) {
 	r.MustRegister(Panicky)
+	r.MustRegister(Hang)
+	r.MustRegister(Endless)
 }
+
+// Hang is tic-tac-toe preceded by a roll of a 50-sided die: on a 0 (one game
+// in fifty, fixed by the seed) the first move blocks forever, as a game with
+// a deadlock in its rules would.
+var Hang = game.Def{
+	Name: "test-hang",
+	Doc:  "test game: tic-tac-toe that blocks forever in about one game in fifty",
+	New:  func(game.Params) (game.Game, error) { return hangGame{}, nil },
+}
+
+type hangGame struct{ panickyGame }
+
+func (hangGame) Spec() string { return "test-hang" }
+func (hangGame) NewState() game.State {
+	return &hangState{panickyState{State: tictactoe.Game{}.NewState().(*tictactoe.State)}}
+}
+
+type hangState struct{ panickyState }
+
+func (s *hangState) Legal(dst []game.Move) []game.Move {
+	if !s.rolled {
+		for i := 0; i < 50; i++ {
+			dst = append(dst, game.Move(i))
+		}
+		return dst
+	}
+	return s.State.Legal(dst)
+}
+
+func (s *hangState) ChanceWeights(dst []uint32) []uint32 {
+	for i := 0; i < 50; i++ {
+		dst = append(dst, 1)
+	}
+	return dst
+}
+
+func (s *hangState) Apply(m game.Move) {
+	if !s.rolled {
+		s.rolled, s.cursed = true, m == 0
+		return
+	}
+	if s.cursed {
+		select {} // blocks forever
+	}
+	s.State.Apply(m)
+}
+
+func (s *hangState) Clone() game.State {
+	c := *s
+	c.State = s.State.Clone().(*tictactoe.State)
+	return &c
+}
+
+// Endless never ends: each player passes a token back and forth, so only
+// the max-actions cap stops it.
+var Endless = game.Def{
+	Name: "test-endless",
+	Doc:  "test game: two moves that never end the game",
+	New:  func(game.Params) (game.Game, error) { return endlessGame{}, nil },
+}
+
+type endlessGame struct{}
+
+func (endlessGame) Spec() string              { return "test-endless" }
+func (endlessGame) Players() int              { return 2 }
+func (endlessGame) MoveBits() int             { return 1 }
+func (endlessGame) Structure() game.Structure { return game.Structure{} }
+func (endlessGame) NewState() game.State      { return &endlessState{} }
+
+type endlessState struct{ turn int }
+
+func (s *endlessState) Reset()                            { s.turn = 0 }
+func (s *endlessState) ToMove() int                       { return s.turn & 1 }
+func (s *endlessState) Legal(dst []game.Move) []game.Move { return append(dst, 0, 1) }
+func (s *endlessState) Apply(game.Move)                   { s.turn++ }
+func (s *endlessState) Terminal() bool                    { return false }
+func (s *endlessState) Winners() game.Seats               { return 0 }
+func (s *endlessState) Clone() game.State                 { c := *s; return &c }
+func (s *endlessState) MoveString(m game.Move) string     { return string(rune('a' + m)) }
+func (s *endlessState) String() string                    { return "turn " + string(rune('0'+s.turn%10)) }
