@@ -77,3 +77,9 @@ type Player interface {
 	// player must not modify it. Randomness must come from rng only.
 	Choose(s State, legal []Move, rng *RNG) Move
 }
+
+// Determinizer is implemented by views of hidden-information games that can
+// sample a full state consistent with what the seat knows.
+type Determinizer interface {
+	Determinize(rng *RNG) State
+}
