@@ -45,6 +45,7 @@ type cli struct {
 	Train   trainCmd   `cmd:"" help:"Train an AI by self-play: iterations of checkpointed games, each followed by a feature analysis and a logistic fit."`
 	Eval    evalCmd    `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
 	Perft   perftCmd   `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
+	Report  reportCmd  `cmd:"" help:"Write an HTML report of a checkpoint DB: config, totals, digest and plots (games/s, lengths, outcomes, training, evaluations)."`
 }
 
 // exitErr carries an exit code with the message to print; a nil err prints

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"time"
+
+	htmlreport "github.com/simpipe/simpipe/report"
+	"github.com/simpipe/simpipe/store"
+)
+
+type reportCmd struct {
+	File   string `arg:"" help:"Checkpoint database file." placeholder:"FILE"`
+	Output string `short:"o" required:"" help:"Where to write the HTML report ('-' for standard output)." placeholder:"FILE"`
+	Stage  string `help:"Report only this stage (default: every stage in the DB; see 'simpipe inspect')." placeholder:"NAME"`
+}
+
+func (c *reportCmd) Run(s *streams) error {
+	db, err := store.Open(c.File, &store.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		// A live run holds the lock: openErr says so, on one line, exit 2.
+		return openErr(err)
+	}
+	defer db.Close()
+	data, err := htmlreport.Gather(db, htmlreport.Options{Stage: c.Stage, Version: version})
+	if errors.Is(err, htmlreport.ErrNoStage) {
+		return usageErr(fmt.Errorf("%s: %w", c.File, err))
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := htmlreport.Render(&buf, data); err != nil {
+		return err
+	}
+	if c.Output == "-" {
+		_, err := buf.WriteTo(s.out)
+		return err
+	}
+	return writeFileAtomic(c.Output, buf.Bytes())
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "run.db")
+	if r := simpipe(t, nil, "run", "--db", db, "--game", "tictactoe", "--games", "500", "--progress", "none"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	out := filepath.Join(dir, "report.html")
+	r := simpipe(t, nil, "report", db, "-o", out)
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	digest := inspect(t, db).ResultsDigest
+	if !strings.HasPrefix(page, "<!DOCTYPE html>") || !strings.Contains(page, digest) || strings.Count(page, "<svg") < 2 {
+		t.Fatalf("report lacks the digest %s or its plots:\n%.2000s", digest, page)
+	}
+	// Standard output, and one named stage.
+	if r := simpipe(t, nil, "report", db, "-o", "-", "--stage", "run"); r.code != 0 || r.stdout != page {
+		t.Fatalf("-o -: exit %d, %d bytes (file has %d): %s", r.code, len(r.stdout), len(page), r.stderr)
+	}
+	for _, args := range [][]string{
+		{"report", db, "-o", out, "--stage", "nope"},
+		{"report", filepath.Join(dir, "missing.db"), "-o", out},
+		{"report", db}, // no -o
+	} {
+		if r := simpipe(t, nil, args...); r.code != 2 || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and one line", args, r.code, r.stderr)
+		}
+	}
+}
+
+func TestReportLiveDB(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "live.db")
+	cmd := exec.Command(bin, "run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(db + ".live"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("run never served live status")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	out := filepath.Join(t.TempDir(), "report.html")
+	r := simpipe(t, nil, "report", db, "-o", out)
+	if r.code != 2 || !strings.Contains(r.stderr, "in use by another process") || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("report on a live DB: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("report on a live DB wrote a file")
+	}
+}

@@ -1,0 +1,344 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/simpipe/simpipe/ai/eval"
+	"github.com/simpipe/simpipe/ai/train"
+	"github.com/simpipe/simpipe/game/builtin"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/store"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// fixture is a DB shared by the tests: a 'run' stage played in three
+// rounds a second apart (so it logs several progress points), two training
+// iterations and one evaluation. It is built once, by TestMain.
+var fixture string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "report-test")
+	if err != nil {
+		panic(err)
+	}
+	fixture = filepath.Join(dir, "fixture.db")
+	if err := buildFixture(fixture); err != nil {
+		fmt.Fprintln(os.Stderr, "building the test DB:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func buildFixture(path string) error {
+	db, err := store.Open(path, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reg := builtin.Registry()
+	ctx := context.Background()
+	stage := db.Stage(store.DefaultStage)
+	for round, games := range []uint64{3000, 9000, 12000} {
+		if round > 0 {
+			time.Sleep(1050 * time.Millisecond) // progress is logged at most once a second
+		}
+		s := pipeline.Settings{Game: ptr("tictactoe"), Games: &games, Chunk: ptr(100), Seed: ptr[uint64](3)}
+		if _, err := pipeline.Prepare(stage, reg, s); err != nil {
+			return err
+		}
+		if err := pipeline.Run(ctx, stage, reg, pipeline.Options{Workers: 2}); err != nil {
+			return err
+		}
+	}
+	_, err = train.Run(ctx, db, reg, train.Settings{Game: "tictactoe", Iterations: 2, GamesPerIteration: 300,
+		Players: "random", Guided: "greedy", Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1, SkipPlies: 0},
+		train.Options{Workers: 2})
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	g, err := reg.New("tictactoe")
+	if err != nil {
+		return err
+	}
+	_, err = eval.Run(ctx, db, reg, eval.Config{Game: g, Candidate: "random", Opponent: "random", Seed: 5,
+		Games: 400, Workers: 2}, nil)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	return nil
+}
+
+// render gathers and renders the report of the DB at path.
+func render(t *testing.T, path string, opts Options) (*Data, string) {
+	t.Helper()
+	db, err := store.Open(path, &store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d, err := Gather(db, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	return d, buf.String()
+}
+
+// checkPage parses the page strictly as XML (the template writes XHTML-
+// compatible markup) and checks it references nothing on the network.
+func checkPage(t *testing.T, page string) {
+	t.Helper()
+	dec := xml.NewDecoder(strings.NewReader(page))
+	dec.Strict = true
+	for {
+		_, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			line, col := dec.InputPos()
+			lines := strings.Split(page, "\n")
+			t.Fatalf("page does not parse at %d:%d: %v\n%s", line, col, err, lines[min(line, len(lines))-1])
+		}
+	}
+	rest := strings.NewReplacer(`xmlns="http://www.w3.org/2000/svg"`, "", `xmlns:xlink="http://www.w3.org/1999/xlink"`, "").Replace(page)
+	for _, scheme := range []string{"http://", "https://", "src=", "@import"} {
+		if i := strings.Index(rest, scheme); i >= 0 {
+			t.Errorf("page references %q: …%s…", scheme, rest[max(0, i-60):min(len(rest), i+60)])
+		}
+	}
+}
+
+var svgRE = regexp.MustCompile(`(?s)<svg.*?</svg>`)
+
+// dataMarks counts the elements of an SVG drawn in a data colour.
+func dataMarks(svg string) int {
+	n := 0
+	for _, el := range regexp.MustCompile(`<(path|circle|rect)[^>]*>`).FindAllString(svg, -1) {
+		for _, c := range Palette {
+			if strings.Contains(el, fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B)) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// figureSVGs returns the SVG of each figure in the page, by title; a figure
+// with a note maps to "".
+func figureSVGs(t *testing.T, page string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	figs := strings.Split(page, "<figure>")[1:]
+	for _, f := range figs {
+		f = f[:strings.Index(f, "</figure>")]
+		title := f[strings.Index(f, "<h3>")+4 : strings.Index(f, "</h3>")]
+		svgs := svgRE.FindAllString(f, -1)
+		switch {
+		case len(svgs) == 1:
+			out[title] += svgs[0]
+		case len(svgs) == 0 && strings.Contains(f, `class="note"`):
+			out[title] += ""
+		default:
+			t.Fatalf("figure %q holds %d SVGs", title, len(svgs))
+		}
+	}
+	return out
+}
+
+func TestRunStageReport(t *testing.T) {
+	d, page := render(t, fixture, Options{Stage: store.DefaultStage, Version: "test"})
+	checkPage(t, page)
+	if n := strings.Count(page, "<svg"); n != 3 {
+		t.Fatalf("%d <svg> elements, want 3 (rate, lengths, outcomes)", n)
+	}
+	sd := d.Sections[0]
+	if len(d.Sections) != 1 || sd.Name != "run" || sd.Config.Games != 12000 || d.Training != nil || len(d.Evals) != 0 {
+		t.Fatalf("sections %+v, training %v, evals %d", d.Sections, d.Training, len(d.Evals))
+	}
+	// The plotted data agree with the stage's aggregate.
+	var games, sum uint64
+	for n, c := range sd.Lengths {
+		games += c
+		sum += uint64(n) * c
+	}
+	if games != sd.Agg.GamesDone || sum != sd.Agg.LengthSum || len(sd.Progress) < 3 {
+		t.Errorf("lengths count %d games of %d actions, aggregate %+v; %d progress points", games, sum, sd.Agg, len(sd.Progress))
+	}
+	svgs := figureSVGs(t, page)
+	// Rate: a line; lengths: tic-tac-toe lasts 5 to 9 moves; outcomes: two
+	// seats, draws, incomplete.
+	for title, want := range map[string]int{"Games per second": 1, "Game length": 5, "Outcomes": 4} {
+		if got := dataMarks(svgs[title]); got < want {
+			t.Errorf("%s: %d data marks, want %d or more", title, got, want)
+		}
+	}
+	for _, s := range []string{sd.Digest, "tictactoe", "random,random", "12000", "Written by simpipe test"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+}
+
+func TestTrainingAndEvalReport(t *testing.T) {
+	d, page := render(t, fixture, Options{})
+	checkPage(t, page)
+	if len(d.Sections) != 4 || d.Training == nil || len(d.Training.Iterations) != 2 || len(d.Evals) != 1 {
+		t.Fatalf("%d sections, training %+v, %d evals", len(d.Sections), d.Training, len(d.Evals))
+	}
+	if d.Training.AnalysisIteration != 2 || d.Training.Iterations[1].Model == nil {
+		t.Fatalf("training %+v", d.Training)
+	}
+	svgs := figureSVGs(t, page)
+	// Two training plots, one evaluation plot, three per stage; a stage
+	// played in under a second has a single progress point, so its rate
+	// plot is a note.
+	if n, notes := strings.Count(page, "<svg"), strings.Count(page, `<p class="note">No data`); n+notes != 2+1+3*4 {
+		t.Fatalf("%d SVGs and %d notes, want %d plots", n, notes, 2+1+3*4)
+	}
+	r := d.Evals[0].Eval
+	if r.Games != 400 || r.Score <= r.WilsonLow || r.Score >= r.WilsonHigh {
+		t.Fatalf("evaluation %+v", r)
+	}
+	for title, want := range map[string]int{"Feature correlations, iteration 2": 8, "Fit log loss by iteration": 4, "Evaluation scores": 2} {
+		if got := dataMarks(svgs[title]); got < want {
+			t.Errorf("%s: %d data marks, want %d or more", title, got, want)
+		}
+	}
+	for _, s := range []string{"train-001", "train-002", r.Stage, "Training settings", `&#34;games_per_iteration&#34;: 300`} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+}
+
+func TestNoData(t *testing.T) {
+	t.Run("EmptyDB", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "empty.db")
+		db, err := store.Open(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		d, page := render(t, path, Options{})
+		checkPage(t, page)
+		if len(d.Sections) != 1 || d.Sections[0].Config != nil || strings.Contains(page, "<svg") ||
+			!strings.Contains(page, "No data: the stage holds no run yet") {
+			t.Fatalf("empty DB: %+v\n%s", d.Sections, page)
+		}
+	})
+	t.Run("UnplayedStage", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "new.db")
+		db, err := store.Open(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = pipeline.Prepare(db.Stage("run"), builtin.Registry(), pipeline.Settings{Game: ptr("connect4"), Games: ptr[uint64](100)})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, page := render(t, path, Options{})
+		checkPage(t, page)
+		if strings.Contains(page, "<svg") || strings.Count(page, `<p class="note">No data`) != 3 {
+			t.Fatalf("unplayed stage: %s", page)
+		}
+	})
+	t.Run("UnknownStage", func(t *testing.T) {
+		db, err := store.Open(fixture, &store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := Gather(db, Options{Stage: "nope"}); !errors.Is(err, ErrNoStage) {
+			t.Fatalf("got %v, want ErrNoStage", err)
+		}
+	})
+}
+
+func TestRateFigureLongRun(t *testing.T) {
+	// A day of points, one a second, at 1000 games/s with an hour's pause.
+	var pts []store.ProgressPoint
+	var games uint64
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	for s := range 86400 {
+		if s < 3600 || s >= 7200 {
+			games += 1000
+		}
+		pts = append(pts, store.ProgressPoint{UnixNano: t0 + int64(s)*1e9, Games: games})
+	}
+	fig, err := rateFigure(&StageData{Progress: pts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fig.Note != "" || !strings.Contains(fig.Caption, "86400 points") || !strings.Contains(string(fig.SVG), "(h)") {
+		t.Fatalf("figure: note %q, caption %q", fig.Note, fig.Caption)
+	}
+	// Steps are merged to at most maxRateSteps intervals (two points each).
+	if n := dataMarks(string(fig.SVG)); n == 0 || len(fig.SVG) > 200_000 {
+		t.Errorf("%d data marks, %d bytes", n, len(fig.SVG))
+	}
+}
+
+// TestScreenshot opens a report in headless Chromium, where it is
+// installed, and checks that it renders to a screenshot. Set
+// SIMPIPE_REPORT_DIR to keep the page and the screenshot there.
+func TestScreenshot(t *testing.T) {
+	const chromium = "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skip("no Chromium at " + chromium + "; install it (apt-get install chromium) to run this test")
+	}
+	dir := os.Getenv("SIMPIPE_REPORT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	_, page := render(t, fixture, Options{Version: "test"})
+	htmlPath := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(htmlPath, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "shot.png")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+t.TempDir(), "--screenshot="+shot, "--window-size=1200,2000", "file://"+htmlPath)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v\n%s", err, out)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 2000 {
+		t.Fatalf("screenshot is %v", b)
+	}
+	t.Logf("screenshot: %s", shot)
+}
