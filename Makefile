@@ -8,7 +8,7 @@ RUN_DB    ?= simpipe-run.db
 RUN_GAMES ?= 10000000
 FUZZTIME  ?= 20s
 
-.PHONY: all build run test test-race test-resume bench lint fuzz clean
+.PHONY: all build run test test-race test-resume bench lint fuzz claims clean
 
 all: build
 
@@ -52,6 +52,10 @@ fuzz:
 	for p in $$($(GO) list ./game/...); do \
 		if $(GO) test -list '^FuzzPlay$$' $$p | grep -q FuzzPlay; then \
 			$(GO) test -run '^$$' -fuzz '^FuzzPlay$$' -fuzztime $(FUZZTIME) $$p || exit 1; fi; done
+
+# Train and evaluate the AI claims with simpipe itself (several minutes).
+claims: build
+	scripts/claims.sh ./$(BIN)
 
 clean:
 	rm -rf bin $(RUN_DB) $(RUN_DB).live
