@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"time"
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/metrics"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/stages"
 	"github.com/simpipe/simpipe/store"
@@ -36,6 +38,7 @@ type runCmd struct {
 	Progress    string        `default:"auto" enum:"auto,bar,log,none" help:"Progress display: a bar on a terminal, log lines otherwise (auto), or none."`
 	GameTimeout time.Duration `name:"game-timeout" default:"30m" help:"A game still running after this long is recorded as failed (a hung game) and the run goes on; 0 disables the watchdog."`
 	MaxDBSize   int64         `name:"max-db-size" help:"Stop with an error before the DB file grows beyond this many bytes (0: no limit)." placeholder:"BYTES"`
+	MetricsAddr string        `name:"metrics-addr" help:"Serve Prometheus metrics at http://ADDR/metrics while the run lasts, e.g. :9090 (port 0 picks a free port)." placeholder:"ADDR"`
 }
 
 func (c *runCmd) Validate() error {
@@ -75,6 +78,15 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	if errors.Is(statErr, fs.ErrNotExist) && (c.Game == nil || c.Games == nil) {
 		return usageErr(fmt.Errorf("%s does not exist; a new run needs --game and --games", c.DB))
 	}
+	var metricsLn net.Listener // bound before the DB is touched: a busy address changes nothing
+	if c.MetricsAddr != "" {
+		ln, err := metrics.Listen(c.MetricsAddr)
+		if err != nil {
+			return usageErr(err)
+		}
+		defer ln.Close()
+		metricsLn = ln
+	}
 	db, err := store.Open(c.DB, &store.Options{MaxSize: int(c.MaxDBSize)})
 	if err != nil {
 		return openErr(err)
@@ -113,13 +125,27 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	}); err != nil {
 		fmt.Fprintf(s.err, "simpipe: warning: no live status for inspect: %v\n", err)
 	}
+	var onCommit func(store.CommitStats, time.Duration)
+	if metricsLn != nil {
+		m := metrics.New(metrics.Source{Progress: prog, DBSize: func() int64 { n, _ := fileSize(c.DB); return n },
+			Failed: func() uint64 {
+				if agg, err := stage.Aggregate(); err == nil {
+					return agg.Failed
+				}
+				return prog.Failed.Load()
+			}})
+		srv := m.Serve(metricsLn)
+		defer srv.Close() // before db.Close: scrapes read the DB
+		onCommit = m.OnCommit
+		fmt.Fprintf(s.err, "simpipe: metrics on %s\n", srv.URL())
+	}
 
 	fmt.Fprintf(s.err, "simpipe: %s: %s, %d games, seed %d, players %s, %d workers\n",
 		c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
 	rep := startProgress(c.Progress, s.err, prog, startDone)
 	runErr := pipeline.Run(ctx, stage, reg, pipeline.Options{
 		Workers: c.Workers, Retries: c.Retries, Progress: prog, GameTimeout: c.GameTimeout,
-		Sink: stages.SinkOptions{},
+		Sink: stages.SinkOptions{OnCommit: onCommit},
 	})
 	rep.stop()
 	stopLive()

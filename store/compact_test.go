@@ -1,0 +1,90 @@
+package store
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestCompactTo fills a DB with two stages and a named value, committing one
+// job at a time so that the file holds many freed pages, and checks that
+// the compacted copy is no larger, holds the same content and digests, and
+// verifies.
+func TestCompactTo(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "src.db")
+	db, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i, name := range []string{"a", "b"} {
+		st := db.Stage(name)
+		if err := st.CreateRun(testConfig(2000)); err != nil {
+			t.Fatal(err)
+		}
+		jobs, _, err := st.PendingJobs(0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range jobs {
+			if _, err := st.Commit([]JobResult{resultFor(j, i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := db.Put("model", []byte(`{"w":[1,2,3]}`)); err != nil {
+		t.Fatal(err)
+	}
+
+	out := filepath.Join(dir, "out.db")
+	if err := db.CompactTo(out); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CompactTo(out); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("compact onto an existing file: %v", err)
+	}
+	before, _ := os.Stat(path)
+	after, _ := os.Stat(out)
+	t.Logf("compacted %d -> %d bytes", before.Size(), after.Size())
+	if after.Size() > before.Size() {
+		t.Fatalf("compacted file grew: %d -> %d bytes", before.Size(), after.Size())
+	}
+
+	cp, err := Open(out, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	h1, err := db.ContentHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, err := cp.ContentHash()
+	if err != nil || h1 != h2 {
+		t.Fatalf("content hash %x vs %x (%v)", h1, h2, err)
+	}
+	for _, name := range []string{"a", "b"} {
+		d1, err1 := db.Stage(name).Digest()
+		d2, err2 := cp.Stage(name).Digest()
+		if err1 != nil || err2 != nil || d1 != d2 {
+			t.Fatalf("stage %s digest %x vs %x (%v, %v)", name, d1, d2, err1, err2)
+		}
+		if err := cp.Stage(name).Verify(); err != nil {
+			t.Fatalf("stage %s: %v", name, err)
+		}
+	}
+	if v, _ := cp.Get("model"); string(v) != `{"w":[1,2,3]}` {
+		t.Fatalf("named value %q", v)
+	}
+
+	// A change in any value changes the content hash.
+	if err := db.Put("model", []byte(`{"w":[1,2,4]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if h3, _ := db.ContentHash(); h3 == h1 {
+		t.Fatal("content hash ignores a changed value")
+	}
+}
