@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -155,18 +156,64 @@ func TestDigestIndependentOfWorkerCount(t *testing.T) {
 	}
 }
 
-// TestCrashResume kills a run with SIGKILL at random moments, resumes it each
-// time, and checks that the final results equal an uninterrupted run's.
+// crashKills returns how many SIGKILLs the crash tests deal in total:
+// SIMPIPE_CRASH_KILLS (make crashtest sets 50), else 9.
+func crashKills() int {
+	if n, err := strconv.Atoi(os.Getenv("SIMPIPE_CRASH_KILLS")); err == nil && n > 0 {
+		return n
+	}
+	return 9
+}
+
+// TestCrashResume kills a fast run (random connect four) with SIGKILL at
+// random moments, resumes it each time with a varying worker count, and
+// checks that the final results equal an uninterrupted run's.
 func TestCrashResume(t *testing.T) {
+	kills := crashKills() * 2 / 3
+	args := crashArgs
 	want := reference(t)
+	if kills > 6 { // more kills need a longer run
+		args = []string{"--game", "connect4", "--games", strconv.Itoa(kills * 1_000_000), "--seed", "11", "--progress", "none"}
+		want = referenceFor(t, args)
+	}
+	crashCycle(t, args, want, kills, 80, 420)
+}
+
+// TestCrashResumeSlow does the same to a slow run: MCTS players, about one
+// game per job, so kills land in the middle of jobs and searches.
+func TestCrashResumeSlow(t *testing.T) {
+	kills := crashKills() - crashKills()*2/3
+	args := []string{"--game", "connect4", "--players", "mcts:iterations=30", "--games", strconv.Itoa(2000 + 1000*kills),
+		"--seed", "5", "--progress", "none"}
+	if kills > 3 {
+		args = []string{"--game", "hex:size=7", "--players", "mcts:iterations=50", "--games", strconv.Itoa(150 * kills),
+			"--seed", "5", "--progress", "none"}
+	}
+	crashCycle(t, args, referenceFor(t, args), kills, 100, 500)
+}
+
+func referenceFor(t *testing.T, args []string) report {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "ref.db")
+	if r := simpipe(t, nil, append([]string{"run", "--db", db, "--workers", "2"}, args...)...); r.code != 0 {
+		t.Fatalf("reference run: exit %d: %s", r.code, r.stderr)
+	}
+	return inspect(t, db)
+}
+
+// crashCycle runs args into a new DB, SIGKILLing it after random delays of
+// lo to hi ms until kills kills have landed, checks the DB after every kill,
+// lets the last run finish and compares the outcome with want.
+func crashCycle(t *testing.T, args []string, want report, kills, lo, hi int) {
+	t.Helper()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("kill-time seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	db := filepath.Join(t.TempDir(), "crash.db")
-	kills := 0
+	landed := 0
 	for attempt := 0; ; attempt++ {
 		workers := fmt.Sprint(1 + attempt%3) // vary the worker count across resumes
-		cmd := exec.Command(bin, append([]string{"run", "--db", db, "--workers", workers}, crashArgs...)...)
+		cmd := exec.Command(bin, append([]string{"run", "--db", db, "--workers", workers}, args...)...)
 		var errb bytes.Buffer
 		cmd.Stderr = &errb
 		if err := cmd.Start(); err != nil {
@@ -174,8 +221,8 @@ func TestCrashResume(t *testing.T) {
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
-		delay := time.Duration(80+rng.IntN(420)) * time.Millisecond
-		if kills >= 6 {
+		delay := time.Duration(lo+rng.IntN(hi-lo)) * time.Millisecond
+		if landed >= kills {
 			delay = time.Hour // enough kills: let it finish
 		}
 		select {
@@ -186,7 +233,7 @@ func TestCrashResume(t *testing.T) {
 		case <-time.After(delay):
 			_ = cmd.Process.Signal(syscall.SIGKILL)
 			<-exited
-			kills++
+			landed++
 			verify(t, db) // consistent after every kill
 			continue
 		}
@@ -194,9 +241,10 @@ func TestCrashResume(t *testing.T) {
 	}
 	got := inspect(t, db)
 	verify(t, db)
-	t.Logf("%d kills, %d games: lost 0, duplicated 0, digest %s", kills, got.GamesDone, got.ResultsDigest)
-	if kills < 5 {
-		t.Fatalf("only %d kills landed before the run finished", kills)
+	t.Logf("kills %d, games %d: lost 0, duplicated 0 (every game index has exactly one result); digest %s",
+		landed, got.GamesDone, got.ResultsDigest)
+	if landed < kills {
+		t.Fatalf("only %d of %d kills landed before the run finished", landed, kills)
 	}
 	sameOutcome(t, got, want)
 }
