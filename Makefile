@@ -8,7 +8,7 @@ RUN_DB    ?= simpipe-run.db
 RUN_GAMES ?= 10000000
 FUZZTIME  ?= 20s
 
-.PHONY: all build run test test-race test-resume bench lint fuzz claims clean
+.PHONY: all build run test test-race test-resume crashtest bench lint fuzz claims clean
 
 all: build
 
@@ -32,6 +32,11 @@ test-race:
 # Only the kill/resume tests of the CLI.
 test-resume:
 	$(GO) test -count=1 -run 'TestCrashResume|TestInterruptAndResume|TestFailingGames' -v ./cmd/simpipe/
+
+# The crash campaign: 50 SIGKILLs at random moments over a fast run (random
+# connect four) and a slow one (MCTS on hex 7x7), plus kills inside commits.
+crashtest:
+	SIMPIPE_CRASH_KILLS=50 $(GO) test -count=1 -timeout 30m -run 'TestCrashResume|TestKillInsideCommit' -v ./cmd/simpipe/ | grep -E '^(---|ok|FAIL)|kills'
 
 # Benchmarks: random playouts per game, and the end-to-end pipeline against a
 # plain loop over the same games (the "ratio" metric).
