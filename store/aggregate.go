@@ -86,11 +86,19 @@ func (a *Aggregate) Encode() []byte {
 	for _, p := range f {
 		b = binary.AppendUvarint(b, *p)
 	}
-	return b
+	return seal(b)
 }
 
-// DecodeAggregate parses an aggregate record.
+// DecodeAggregate checks an aggregate record's checksum and parses it.
 func DecodeAggregate(b []byte) (*Aggregate, error) {
+	body, err := unseal(b, "aggregate")
+	if err != nil {
+		return nil, err
+	}
+	return decodeAggregateBody(body)
+}
+
+func decodeAggregateBody(b []byte) (*Aggregate, error) {
 	r := reader{b: b}
 	r.version("aggregate")
 	a := &Aggregate{}

@@ -127,7 +127,7 @@ func (e *ChunkEncoder) Bytes() []byte {
 	b = append(b, recordVersion, e.moveBits)
 	b = binary.AppendUvarint(b, e.first)
 	b = binary.AppendUvarint(b, e.count)
-	return append(b, e.entries...)
+	return seal(append(b, e.entries...))
 }
 
 // Chunk is a decoded results record. Entries alias the record's bytes.
@@ -138,8 +138,17 @@ type Chunk struct {
 	Raw [][]byte
 }
 
-// DecodeChunk parses and validates a results record.
+// DecodeChunk checks a results record's checksum, then parses and
+// validates it.
 func DecodeChunk(b []byte) (*Chunk, error) {
+	body, err := unseal(b, "results record")
+	if err != nil {
+		return nil, err
+	}
+	return decodeChunkBody(body)
+}
+
+func decodeChunkBody(b []byte) (*Chunk, error) {
 	r := reader{b: b}
 	r.version("results record")
 	bits := int(r.byte("move width"))

@@ -62,7 +62,7 @@ func (db *DB) CompactTo(path string) (err error) {
 // compares a compacted copy with its source.
 func (db *DB) ContentHash() ([32]byte, error) {
 	h := sha256.New()
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			return hashBucket(h, 0, name, b)
 		})
@@ -103,7 +103,7 @@ func hashBucket(h hash.Hash, depth int, name []byte, b *bolt.Bucket) error {
 // pages, reusable by later commits and dropped by CompactTo. The free count
 // is 0 for a DB opened read-only (it does not load the freelist).
 func (db *DB) Space() (used, free int64) {
-	_ = db.bolt.View(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
+	_ = db.read(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
 	st := db.bolt.Stats()
 	free = int64(st.FreePageN+st.PendingPageN) * int64(db.bolt.Info().PageSize)
 	return used, free

@@ -72,11 +72,19 @@ func (j *JobRecord) Encode() []byte {
 		b = appendString(b, f.Error)
 		b = appendString(b, f.Stack)
 	}
-	return b
+	return seal(b)
 }
 
-// DecodeJob parses a job record.
+// DecodeJob checks a job record's checksum and parses it.
 func DecodeJob(b []byte) (*JobRecord, error) {
+	body, err := unseal(b, "job record")
+	if err != nil {
+		return nil, err
+	}
+	return decodeJobBody(body)
+}
+
+func decodeJobBody(b []byte) (*JobRecord, error) {
 	r := reader{b: b}
 	r.version("job record")
 	j := &JobRecord{

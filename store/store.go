@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -108,13 +109,15 @@ func Open(path string, opts *Options) (*DB, error) {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil, err
 	}
-	bdb, err := bolt.Open(path, 0o644, &bolt.Options{
+	bdb, err := openBolt(path, &bolt.Options{
 		Timeout:      timeout,
 		ReadOnly:     opts.ReadOnly,
 		MaxSize:      opts.MaxSize,
 		FreelistType: bolt.FreelistMapType,
 	})
 	switch {
+	case errors.Is(err, ErrCorrupt):
+		return nil, fmt.Errorf("%s: %w", path, err)
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	case err != nil:
@@ -131,14 +134,72 @@ func Open(path string, opts *Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	// Before anything writes to it, make sure bbolt's page structure is
+	// whole: writing into a damaged tree would spread the damage. (About
+	// 30 ms per 100 MB.)
+	if !opts.ReadOnly {
+		err := db.Check()
+		if err == nil {
+			err = db.checkRecords()
+		}
+		if err != nil {
+			bdb.Close()
+			return nil, fmt.Errorf("%s: %w; nothing was written", path, err)
+		}
+	}
 	return db, nil
+}
+
+// checkRecords reads every stored record of every stage and checks its
+// checksum, so that a writer never builds on damaged data. It costs a read
+// of the file (about 20 ms per 100 MB from the page cache).
+func (db *DB) checkRecords() error {
+	return db.read(func(tx *bolt.Tx) error {
+		stages := tx.Bucket(bucketStages)
+		if stages == nil {
+			return nil
+		}
+		return stages.ForEachBucket(func(name []byte) error {
+			root := stages.Bucket(name)
+			fail := func(err error) error { return fmt.Errorf("stage %s: %w", name, err) }
+			if _, err := readConfig(root); err != nil {
+				return fail(err)
+			}
+			if _, err := readAggregate(root); err != nil {
+				return fail(err)
+			}
+			for _, b := range [][]byte{bucketJobs, bucketResults} {
+				bucket := root.Bucket(b)
+				if bucket == nil {
+					return fail(fmt.Errorf("%w: no %s bucket", ErrCorrupt, b))
+				}
+				err := bucket.ForEach(func(k, v []byte) error {
+					if _, err := unseal(v, string(b)+" record"); err != nil {
+						return fmt.Errorf("key %x: %w", k, err)
+					}
+					return nil
+				})
+				if err != nil {
+					return fail(err)
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// openBolt is bolt.Open with damaged files reported as ErrCorrupt rather
+// than crashing the process.
+func openBolt(path string, opts *bolt.Options) (db *bolt.DB, err error) {
+	defer guardCorrupt(&err)()
+	return bolt.Open(path, 0o644, opts)
 }
 
 // checkSchema accepts a DB with our meta bucket and version, or a bolt file
 // with no buckets at all (new, or created by a run killed before its first
 // commit). Anything else is another program's file.
 func (db *DB) checkSchema() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.read(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			empty := true
@@ -159,6 +220,32 @@ func (db *DB) checkSchema() error {
 	})
 }
 
+// read runs fn in a bbolt read transaction, turning what a damaged file
+// makes bbolt do — panic on a bad page, or fault on a page past the end of a
+// truncated file — into ErrCorrupt instead of a crash.
+func (db *DB) read(fn func(tx *bolt.Tx) error) (err error) {
+	defer guardCorrupt(&err)()
+	return db.bolt.View(fn)
+}
+
+// write is read for a write transaction; a failure rolls it back.
+func (db *DB) write(fn func(tx *bolt.Tx) error) (err error) {
+	defer guardCorrupt(&err)()
+	return db.bolt.Update(fn)
+}
+
+// guardCorrupt makes memory faults panic (on this goroutine) and returns
+// the deferred function that recovers such panics into *err.
+func guardCorrupt(err *error) func() {
+	old := debug.SetPanicOnFault(true)
+	return func() {
+		debug.SetPanicOnFault(old)
+		if p := recover(); p != nil {
+			*err = fmt.Errorf("%w: the file is damaged (%v)", ErrCorrupt, p)
+		}
+	}
+}
+
 // Path returns the file's path.
 func (db *DB) Path() string { return db.path }
 
@@ -167,7 +254,7 @@ func (db *DB) Close() error { return db.bolt.Close() }
 
 // Check runs bbolt's consistency check over the whole file.
 func (db *DB) Check() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.read(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			return err
 		}
@@ -178,7 +265,7 @@ func (db *DB) Check() error {
 // Size returns the file size in bytes.
 func (db *DB) Size() int64 {
 	var n int64
-	_ = db.bolt.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
+	_ = db.read(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
 	return n
 }
 
@@ -202,7 +289,7 @@ func (s *Stage) Name() string { return string(s.name) }
 // Stages returns the names of the DB's stages in byte order.
 func (db *DB) Stages() ([]string, error) {
 	var out []string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStages)
 		if b == nil {
 			return nil
@@ -217,7 +304,7 @@ func (db *DB) Stages() ([]string, error) {
 
 // view runs fn in a read transaction on the stage's bucket.
 func (s *Stage) view(fn func(root *bolt.Bucket) error) error {
-	return s.db.bolt.View(func(tx *bolt.Tx) error {
+	return s.db.read(func(tx *bolt.Tx) error {
 		root := s.root(tx)
 		if root == nil {
 			return ErrNoRun
@@ -228,7 +315,7 @@ func (s *Stage) view(fn func(root *bolt.Bucket) error) error {
 
 // update runs fn in a write transaction on the stage's bucket.
 func (s *Stage) update(fn func(root *bolt.Bucket) error) error {
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+	return s.db.write(func(tx *bolt.Tx) error {
 		root := s.root(tx)
 		if root == nil {
 			return ErrNoRun
@@ -274,7 +361,7 @@ func (s *Stage) CreateRun(cfg Config) error {
 	if cfg.ChunkSize < 1 || cfg.MoveBits < 1 || cfg.MoveBits > 64 {
 		return fmt.Errorf("store: invalid config %+v", cfg)
 	}
-	return s.db.bolt.Update(func(tx *bolt.Tx) error {
+	return s.db.write(func(tx *bolt.Tx) error {
 		if err := initDB(tx); err != nil {
 			return err
 		}
@@ -423,7 +510,7 @@ func readAggregate(root *bolt.Bucket) (*Aggregate, error) {
 
 // Jobs calls fn for every job record in ID order until fn returns false.
 func (s *Stage) Jobs(fn func(id uint64, rec *JobRecord) bool) error {
-	return s.view(func(root *bolt.Bucket) error {
+	err := s.view(func(root *bolt.Bucket) error {
 		b := root.Bucket(bucketJobs)
 		if b == nil {
 			return ErrNoRun
@@ -439,6 +526,10 @@ func (s *Stage) Jobs(fn func(id uint64, rec *JobRecord) bool) error {
 			return nil
 		})
 	})
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
 }
 
 var errStop = errors.New("stop")
@@ -548,7 +639,7 @@ var bucketKV = []byte("kv")
 // Put stores a small named value beside the stages (training state, fitted
 // models), creating the DB's top-level buckets if needed.
 func (db *DB) Put(key string, value []byte) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.write(func(tx *bolt.Tx) error {
 		if err := initDB(tx); err != nil {
 			return err
 		}
@@ -563,7 +654,7 @@ func (db *DB) Put(key string, value []byte) error {
 // Get returns a copy of the value stored under key, or nil.
 func (db *DB) Get(key string) ([]byte, error) {
 	var out []byte
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.read(func(tx *bolt.Tx) error {
 		if kv := tx.Bucket(bucketKV); kv != nil {
 			if v := kv.Get([]byte(key)); v != nil {
 				out = bytes.Clone(v)

@@ -20,6 +20,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/builtin"
+	"github.com/simpipe/simpipe/store"
 )
 
 // Exit codes.
@@ -117,8 +118,11 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 	}
 	var ee *exitErr
 	code := exitError
-	if errors.As(err, &ee) {
+	switch {
+	case errors.As(err, &ee):
 		code = ee.code
+	case errors.Is(err, store.ErrCorrupt):
+		code = exitUsage // the file, not simpipe, is at fault
 	}
 	if ee == nil || ee.err != nil { // a nil err means the command already reported
 		fmt.Fprintf(stderr, "simpipe: %v\n", err)

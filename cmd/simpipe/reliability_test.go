@@ -206,3 +206,82 @@ func TestEndlessGames(t *testing.T) {
 		t.Fatalf("%+v", rep)
 	}
 }
+
+// TestDamagedFiles feeds inspect and run files that are not intact simpipe
+// DBs: bytes flipped in the meta pages and in the data, a truncated file,
+// another program's file and a DB of a newer schema version. Each gets a
+// one-line error and exit code 2, never a panic, and the file is never
+// written.
+func TestDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	if r := simpipe(t, nil, "run", "--db", good, "--game", "connect4", "--games", "100000", "--seed", "3", "--progress", "none"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	orig, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damage := map[string]func([]byte) []byte{
+		// A meta page is a 16-byte page header and a 64-byte meta record.
+		"meta pages flipped": func(b []byte) []byte {
+			for i := 16; i < 80; i++ {
+				b[i] ^= 0x55
+				b[4096+i] ^= 0x55
+			}
+			return b
+		},
+		"first meta page flipped": func(b []byte) []byte {
+			for i := 16; i < 80; i++ {
+				b[i] ^= 0x55
+			}
+			return b
+		},
+		"data flipped": func(b []byte) []byte {
+			rng := rand.New(rand.NewPCG(1, 2))
+			for i := 0; i < 200; i++ {
+				b[8192+rng.IntN(len(b)-8192)] ^= 0xff
+			}
+			return b
+		},
+		"truncated": func(b []byte) []byte { return b[:len(b)/3] },
+		"another program's file": func([]byte) []byte {
+			self, _ := os.ReadFile(bin)
+			return self[:1<<20]
+		},
+		"newer schema": func(b []byte) []byte { return nil }, // made below
+	}
+	for name, f := range damage {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.db")
+			if name == "newer schema" {
+				path = newerSchemaDB(t)
+			} else if err := os.WriteFile(path, f(append([]byte(nil), orig...)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := os.ReadFile(path)
+			for _, args := range [][]string{
+				{"inspect", path},
+				{"run", "--db", path, "--game", "connect4", "--games", "200000", "--seed", "3", "--progress", "none"},
+			} {
+				r := simpipe(t, nil, args...)
+				if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic") {
+					t.Fatalf("%s crashed:\n%s", args[0], r.stderr)
+				}
+				if r.code == 0 && name == "first meta page flipped" {
+					// bbolt falls back to the other meta page, which is
+					// intact: the DB is whole and usable.
+					verify(t, path)
+					continue
+				}
+				lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+				if r.code != 2 || len(lines) != 1 {
+					t.Fatalf("%s: exit %d, stderr %q (want 2 and one line)", args[0], r.code, r.stderr)
+				}
+				if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+					t.Fatalf("%s wrote to a damaged file", args[0])
+				}
+			}
+		})
+	}
+}

@@ -187,7 +187,7 @@ func openErr(err error) error {
 	switch {
 	case errors.Is(err, store.ErrLocked):
 		return usageErr(fmt.Errorf("%w (another simpipe is running on it; 'simpipe inspect' shows its progress)", err))
-	case errors.Is(err, store.ErrNotSimpipe), errors.Is(err, store.ErrSchemaVersion),
+	case errors.Is(err, store.ErrNotSimpipe), errors.Is(err, store.ErrSchemaVersion), errors.Is(err, store.ErrCorrupt),
 		errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		return usageErr(err)
 	}
