@@ -32,6 +32,9 @@ type CommitStats struct {
 	// Duplicates counts results for jobs already finished; they are
 	// ignored, never counted twice.
 	Duplicates uint64
+	// Replayed counts games among Games that had failed before and were
+	// reissued: they were already counted as finished (failed).
+	Replayed uint64
 }
 
 // Commit stores a batch of job results, their job states and the aggregate
@@ -71,6 +74,7 @@ func (s *Stage) Commit(results []JobResult) (CommitStats, error) {
 					return fmt.Errorf("job %d: %w", r.Job.ID, err)
 				}
 				agg.Failed -= uint64(len(rec.Failures))
+				st.Replayed += uint64(len(rec.Failures))
 			}
 			if err := res.Put(k, record); err != nil {
 				return err

@@ -166,7 +166,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		return aggErr
 	}
 	el := time.Since(start)
-	played := agg.GamesDone + agg.Failed - startDone
+	played := prog.Played.Load()
 	d, err := stage.Digest()
 	if err != nil {
 		return err
