@@ -46,6 +46,7 @@ type cli struct {
 	Train   trainCmd   `cmd:"" help:"Train an AI by self-play: iterations of checkpointed games, each followed by a feature analysis and a logistic fit."`
 	Eval    evalCmd    `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
 	Perft   perftCmd   `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
+	Export  exportCmd  `cmd:"" help:"Write a stage's games, or every decision with its features, as JSON Lines, CSV or Parquet."`
 	Jobs    jobsCmd    `cmd:"" help:"List a run's jobs by state, with the errors of failed games."`
 	Retry   retryCmd   `cmd:"" help:"Reissue failed jobs so that the next run replays their failed games."`
 	Compact compactCmd `cmd:"" help:"Rewrite a checkpoint DB without its free pages (verified before it replaces the file)."`
