@@ -142,17 +142,25 @@ func TestMCTSDeterministic(t *testing.T) {
 
 func TestMCTSBeatsRandomConnect4(t *testing.T) {
 	g := mctsGame(t, "connect4")
-	const games = 100
+	games := shortOr(30, 100) // -short (the race run): fewer games, same bar
 	wins, draws, _ := playMatch(t, g, newMCTS(t, g, 200, nil, 0), games, 1)
 	t.Logf("mcts:iterations=200 vs random at connect4: %d wins, %d draws, %d losses of %d", wins, draws, games-wins-draws, games)
-	if wins < 90 {
-		t.Errorf("%d wins of %d, want at least 90", wins, games)
+	if wins < games*9/10 {
+		t.Errorf("%d wins of %d, want at least 90%%", wins, games)
 	}
+}
+
+// shortOr returns short under -short, else long.
+func shortOr(short, long int) int {
+	if testing.Short() {
+		return short
+	}
+	return long
 }
 
 func TestMCTSPig(t *testing.T) {
 	g := mctsGame(t, "pig")
-	const games = 200
+	games := shortOr(60, 200)
 	wins, draws, _ := playMatch(t, g, newMCTS(t, g, 100, nil, 0), games, 2)
 	t.Logf("mcts:iterations=100 vs random at pig: %d wins, %d draws of %d", wins, draws, games)
 	if wins < games*3/4 {

@@ -156,6 +156,16 @@ func TestDigestIndependentOfWorkerCount(t *testing.T) {
 	}
 }
 
+// skipInShortMode skips the long kill-and-resume tests under -short. The
+// race run uses -short: these tests drive a separate, non-race binary, so the
+// race detector learns nothing from repeating them; the full run (make test)
+// always runs them.
+func skipInShortMode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long kill/resume test: run by make test, not repeated under -short")
+	}
+}
+
 // crashKills returns how many SIGKILLs the crash tests deal in total:
 // SIMPIPE_CRASH_KILLS (make crashtest sets 50), else 9.
 func crashKills() int {
@@ -169,6 +179,7 @@ func crashKills() int {
 // random moments, resumes it each time with a varying worker count, and
 // checks that the final results equal an uninterrupted run's.
 func TestCrashResume(t *testing.T) {
+	skipInShortMode(t)
 	kills := crashKills() * 2 / 3
 	args := crashArgs
 	want := reference(t)
@@ -182,6 +193,7 @@ func TestCrashResume(t *testing.T) {
 // TestCrashResumeSlow does the same to a slow run: MCTS players, about one
 // game per job, so kills land in the middle of jobs and searches.
 func TestCrashResumeSlow(t *testing.T) {
+	skipInShortMode(t)
 	kills := crashKills() - crashKills()*2/3
 	args := []string{"--game", "connect4", "--players", "mcts:iterations=30", "--games", strconv.Itoa(2000 + 1000*kills),
 		"--seed", "5", "--progress", "none"}
@@ -482,6 +494,7 @@ func TestShowReplaysStoredGame(t *testing.T) {
 // moments (while playing and while fitting), resumes it, and checks that the
 // final ai.json is byte-identical to an uninterrupted run's.
 func TestTrainResumesToSameModel(t *testing.T) {
+	skipInShortMode(t)
 	dir := t.TempDir()
 	args := func(db, out string) []string {
 		return []string{"train", "--db", db, "--game", "connect4", "--iterations", "3", "--games-per-iteration", "8000",

@@ -36,6 +36,7 @@ func needStrace(t *testing.T) string {
 // there. After every kill the DB must verify; at the end the results must
 // equal an uninterrupted run's.
 func TestKillInsideCommit(t *testing.T) {
+	skipInShortMode(t)
 	straceBin := needStrace(t)
 	dir := t.TempDir()
 	args := []string{"--game", "connect4", "--games", "3000000", "--seed", "21", "--workers", "2", "--progress", "none"}
