@@ -26,7 +26,7 @@ type evalCmd struct {
 	SPRT       string `name:"sprt" help:"Sequential test 'elo0,elo1,alpha,beta' (e.g. 0,50,0.05,0.05): stop as soon as it decides." placeholder:"SPEC"`
 	DB         string `name:"db" help:"Checkpoint DB for the evaluation's games (resumable). Default: a temporary file, removed at the end." placeholder:"FILE"`
 	MaxActions *int   `name:"max-actions" help:"Cap on actions per game. Default 10000." placeholder:"N"`
-	Workers    int    `default:"${nproc}" help:"Simulator goroutines."`
+	Workers    int    `default:"0" help:"Simulator goroutines (0: one per CPU)."`
 	JSON       bool   `help:"Print one JSON object."`
 	Progress   string `default:"auto" enum:"auto,bar,log,none" help:"Progress display."`
 }
@@ -35,8 +35,8 @@ func (c *evalCmd) Validate() error {
 	if c.Games < 1 || c.Games > maxGames {
 		return fmt.Errorf("--games %d is outside 1..%d", c.Games, uint64(maxGames))
 	}
-	if c.Workers < 1 || c.Workers > maxWorkers {
-		return fmt.Errorf("--workers %d is outside 1..%d", c.Workers, maxWorkers)
+	if err := resolveWorkers(&c.Workers); err != nil {
+		return err
 	}
 	_, err := c.sprt()
 	return err

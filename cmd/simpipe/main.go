@@ -13,14 +13,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
-	"strconv"
 	"syscall"
 
 	"github.com/alecthomas/kong"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/store"
+	"github.com/willabides/kongplete"
 )
 
 // Exit codes.
@@ -37,20 +36,22 @@ const (
 var version = "dev"
 
 type cli struct {
-	Version kong.VersionFlag `help:"Print the version and exit."`
+	Version kong.VersionFlag `env:"-" help:"Print the version and exit."`
+	Config  kong.ConfigFlag  `env:"-" help:"Read flag values from a JSON file whose keys are flag names, e.g. {\"workers\": 2, \"progress\": \"log\"}; the command line wins." placeholder:"FILE"`
 
-	Run     runCmd     `cmd:"" help:"Play a batch of games into a checkpoint DB, or resume it."`
-	Inspect inspectCmd `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
-	Show    showCmd    `cmd:"" help:"Replay one stored game move by move with the board."`
-	Games   gamesCmd   `cmd:"" help:"List the registered games and their parameters."`
-	Train   trainCmd   `cmd:"" help:"Train an AI by self-play: iterations of checkpointed games, each followed by a feature analysis and a logistic fit."`
-	Eval    evalCmd    `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
-	Perft   perftCmd   `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
-	Export  exportCmd  `cmd:"" help:"Write a stage's games, or every decision with its features, as JSON Lines, CSV or Parquet."`
-	Jobs    jobsCmd    `cmd:"" help:"List a run's jobs by state, with the errors of failed games."`
-	Retry   retryCmd   `cmd:"" help:"Reissue failed jobs so that the next run replays their failed games."`
-	Compact compactCmd `cmd:"" help:"Rewrite a checkpoint DB without its free pages (verified before it replaces the file)."`
-	Report  reportCmd  `cmd:"" help:"Write an HTML report of a checkpoint DB: config, totals, digest and plots (games/s, lengths, outcomes, training, evaluations)."`
+	Run        runCmd                       `cmd:"" help:"Play a batch of games into a checkpoint DB, or resume it."`
+	Inspect    inspectCmd                   `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
+	Show       showCmd                      `cmd:"" help:"Replay one stored game move by move with the board."`
+	Games      gamesCmd                     `cmd:"" help:"List the registered games and their parameters."`
+	Train      trainCmd                     `cmd:"" help:"Train an AI by self-play: iterations of checkpointed games, each followed by a feature analysis and a logistic fit."`
+	Eval       evalCmd                      `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
+	Perft      perftCmd                     `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
+	Export     exportCmd                    `cmd:"" help:"Write a stage's games, or every decision with its features, as JSON Lines, CSV or Parquet."`
+	Jobs       jobsCmd                      `cmd:"" help:"List a run's jobs by state, with the errors of failed games."`
+	Retry      retryCmd                     `cmd:"" help:"Reissue failed jobs so that the next run replays their failed games."`
+	Compact    compactCmd                   `cmd:"" help:"Rewrite a checkpoint DB without its free pages (verified before it replaces the file)."`
+	Completion kongplete.InstallCompletions `cmd:"" name:"install-completions" help:"Install shell completion for simpipe (bash, zsh, fish); -uninstall removes it."`
+	Report     reportCmd                    `cmd:"" help:"Write an HTML report of a checkpoint DB: config, totals, digest and plots (games/s, lengths, outcomes, training, evaluations)."`
 }
 
 // exitErr carries an exit code with the message to print; a nil err prints
@@ -93,14 +94,22 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 	parser, err := kong.New(&c,
 		kong.Name("simpipe"),
 		kong.Description("Resumable, exactly-once self-play simulations for game AIs."),
-		kong.Vars{"version": version, "nproc": strconv.Itoa(runtime.NumCPU())},
+		kong.Vars{"version": version},
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exitCode = code }),
 		kong.BindTo(ctx, (*context.Context)(nil)),
 		kong.Bind(reg, &streams{out: stdout, err: stderr}),
+		kong.Configuration(kong.JSON),
+		kong.DefaultEnvars("SIMPIPE"), // every flag: --game-timeout ← SIMPIPE_GAME_TIMEOUT
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)
 	if err != nil {
 		panic(err) // the grammar is wrong: a programming error
+	}
+	// In a shell's completion request (COMP_LINE set), answer and exit.
+	kongplete.Complete(parser, kongplete.WithExitFunc(func(code int) { exitCode = code }))
+	if exitCode >= 0 {
+		return exitCode
 	}
 	kctx, err := parser.Parse(args)
 	if exitCode >= 0 { // --help or --version

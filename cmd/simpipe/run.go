@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/simpipe/simpipe/ai"
@@ -33,18 +36,17 @@ type runCmd struct {
 	Players     *string       `help:"Player per seat, comma-separated, or one for all seats. Default random." placeholder:"SPEC"`
 	MaxActions  *int          `name:"max-actions" help:"Cap on actions per game; a game that hits it is recorded as incomplete. 0 means no cap. Default 10000." placeholder:"N"`
 	Chunk       *int          `help:"Games per job; a job's games commit together. Default: as many as take about 20 ms, at most 4096." placeholder:"N"`
-	Workers     int           `default:"${nproc}" help:"Simulator goroutines (default: number of CPUs). May differ between resumes."`
+	Workers     int           `default:"0" help:"Simulator goroutines (0: one per CPU). May differ between resumes."`
 	Retries     int           `default:"2" help:"Times a failing game is replayed before it is recorded as failed."`
 	Progress    string        `default:"auto" enum:"auto,bar,log,none" help:"Progress display: a bar on a terminal, log lines otherwise (auto), or none."`
 	GameTimeout time.Duration `name:"game-timeout" default:"30m" help:"A game still running after this long is recorded as failed (a hung game) and the run goes on; 0 disables the watchdog."`
+	JSON        bool          `help:"Print the final summary as one JSON object."`
 	MaxDBSize   int64         `name:"max-db-size" help:"Stop with an error before the DB file grows beyond this many bytes (0: no limit)." placeholder:"BYTES"`
 	MetricsAddr string        `name:"metrics-addr" help:"Serve Prometheus metrics at http://ADDR/metrics while the run lasts, e.g. :9090 (port 0 picks a free port)." placeholder:"ADDR"`
 }
 
 func (c *runCmd) Validate() error {
 	switch {
-	case c.Workers < 1 || c.Workers > maxWorkers:
-		return fmt.Errorf("--workers %d is outside 1..%d", c.Workers, maxWorkers)
 	case c.Retries < 0 || c.Retries > maxRetries:
 		return fmt.Errorf("--retries %d is outside 0..%d", c.Retries, maxRetries)
 	case c.Games != nil && (*c.Games < 1 || *c.Games > maxGames):
@@ -57,6 +59,18 @@ func (c *runCmd) Validate() error {
 		return fmt.Errorf("--max-db-size %d is negative", c.MaxDBSize)
 	case c.Chunk != nil && (*c.Chunk < 1 || *c.Chunk > 1<<20):
 		return fmt.Errorf("--chunk %d is outside 1..%d", *c.Chunk, 1<<20)
+	}
+	return resolveWorkers(&c.Workers)
+}
+
+// resolveWorkers turns the default 0 into one worker per CPU and checks the
+// range.
+func resolveWorkers(w *int) error {
+	if *w == 0 {
+		*w = runtime.NumCPU()
+	}
+	if *w < 1 || *w > maxWorkers {
+		return fmt.Errorf("--workers %d is outside 1..%d (0: one per CPU)", *w, maxWorkers)
 	}
 	return nil
 }
@@ -171,14 +185,40 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.out, "done: %d games (%d completed, %d incomplete, %d failed); played %d in %s (%.0f games/s)\nresults_digest: %x\n",
-		agg.GamesDone+agg.Failed, agg.GamesDone-agg.Incomplete, agg.Incomplete, agg.Failed,
-		played, el.Round(time.Millisecond), float64(played)/el.Seconds(), d)
+	if c.JSON {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(runSummary{
+			GamesTotal: cfg.Games, GamesDone: agg.GamesDone, Completed: agg.GamesDone - agg.Incomplete,
+			Incomplete: agg.Incomplete, Failed: agg.Failed, Played: played, Seconds: el.Seconds(),
+			GamesPerSec: float64(played) / el.Seconds(), ResultsDigest: hex.EncodeToString(d[:]),
+		})
+		if err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(s.out, "done: %d games (%d completed, %d incomplete, %d failed); played %d in %s (%.0f games/s)\nresults_digest: %x\n",
+			agg.GamesDone+agg.Failed, agg.GamesDone-agg.Incomplete, agg.Incomplete, agg.Failed,
+			played, el.Round(time.Millisecond), float64(played)/el.Seconds(), d)
+	}
 	if agg.Failed > 0 {
 		fmt.Fprintf(s.err, "simpipe: %d games failed on every attempt; see 'simpipe inspect %s'\n", agg.Failed, c.DB)
 		return &exitErr{exitGamesFailed, nil}
 	}
 	return nil
+}
+
+// runSummary is run --json's output; its keys are a stable interface.
+type runSummary struct {
+	GamesTotal    uint64  `json:"games_total"`
+	GamesDone     uint64  `json:"games_done"`
+	Completed     uint64  `json:"completed"`
+	Incomplete    uint64  `json:"incomplete"`
+	Failed        uint64  `json:"failed"`
+	Played        uint64  `json:"played"`
+	Seconds       float64 `json:"seconds"`
+	GamesPerSec   float64 `json:"games_per_sec"`
+	ResultsDigest string  `json:"results_digest"`
 }
 
 // openErr classifies a store.Open error: a busy, foreign or incompatible

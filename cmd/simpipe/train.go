@@ -28,7 +28,7 @@ type trainCmd struct {
 	TopFeatures       int    `name:"top-features" default:"24" help:"Strongest candidate features kept in the model."`
 	Window            int    `default:"2" help:"Iterations of games each fit reads (this one and earlier ones)."`
 	Output            string `short:"o" required:"" help:"Where to write the final model (ai.json)." placeholder:"FILE"`
-	Workers           int    `default:"${nproc}" help:"Simulator goroutines."`
+	Workers           int    `default:"0" help:"Simulator goroutines (0: one per CPU)."`
 	Retries           int    `default:"2" help:"Replays of a game that panics."`
 	Progress          string `default:"auto" enum:"auto,bar,log,none" help:"Progress display."`
 }
@@ -43,10 +43,8 @@ func (c *trainCmd) Validate() error {
 		return fmt.Errorf("--max-actions %d is negative", c.MaxActions)
 	case c.SkipPlies < 0 || c.MaxSamples < 100 || c.TopFeatures < 1 || c.Window < 1:
 		return errors.New("--skip-plies must be >= 0, --max-samples >= 100, --top-features and --window >= 1")
-	case c.Workers < 1 || c.Workers > maxWorkers:
-		return fmt.Errorf("--workers %d is outside 1..%d", c.Workers, maxWorkers)
 	}
-	return nil
+	return resolveWorkers(&c.Workers)
 }
 
 func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
