@@ -148,19 +148,7 @@ func TestMoveString(t *testing.T) {
 }
 
 func BenchmarkRandomPlayout(b *testing.B) {
-	g := breakthrough.Game{}
-	st := g.NewState()
-	players := []game.Player{ai.Random{}, ai.Random{}}
-	var rng game.RNG
-	var sc game.Scratch
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		st.Reset()
-		rng.Seed(1, uint64(i))
-		game.Play(st, players, &rng, 0, &sc)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "games/s")
+	gametest.BenchmarkRandomPlayouts(b, breakthrough.Game{})
 }
 
 func FuzzPlay(f *testing.F) {

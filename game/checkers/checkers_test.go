@@ -518,19 +518,5 @@ func TestZeroAllocs(t *testing.T) {
 }
 
 func BenchmarkRandomPlayout(b *testing.B) {
-	g := checkers.Game{}
-	st := g.NewState()
-	players := []game.Player{ai.Random{}, ai.Random{}}
-	var rng game.RNG
-	var sc game.Scratch
-	plies := 0
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		st.Reset()
-		rng.Seed(1, uint64(i))
-		plies += len(game.Play(st, players, &rng, 0, &sc).Moves)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "games/s")
-	b.ReportMetric(float64(plies)/float64(b.N), "plies/game")
+	gametest.BenchmarkRandomPlayouts(b, checkers.Game{})
 }

@@ -114,19 +114,7 @@ func naiveWinner(b game.BoardState) int {
 }
 
 func BenchmarkRandomPlayout(b *testing.B) {
-	g := connect4.Game{}
-	st := g.NewState()
-	players := []game.Player{ai.Random{}, ai.Random{}}
-	var rng game.RNG
-	var sc game.Scratch
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		st.Reset()
-		rng.Seed(1, uint64(i))
-		game.Play(st, players, &rng, 0, &sc)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "games/s")
+	gametest.BenchmarkRandomPlayouts(b, connect4.Game{})
 }
 
 func TestOpenSpielPlaythrough(t *testing.T) {

@@ -98,3 +98,34 @@ func Replays(t testing.TB, g game.Game, players []game.Player, maxActions int) {
 		}
 	}
 }
+
+// randomPlayer picks uniformly among the legal moves, as ai.Random does
+// (kept here so that game packages' tests need not import the AI layer).
+type randomPlayer struct{}
+
+func (randomPlayer) Choose(_ game.State, legal []game.Move, rng *game.RNG) game.Move {
+	return legal[rng.IntN(len(legal))]
+}
+
+// BenchmarkRandomPlayouts plays random games of g through game.Play, reusing
+// one state (Reset) and one scratch as a simulator does, and reports
+// games/s and plies/game. A game package's benchmark is one call.
+func BenchmarkRandomPlayouts(b *testing.B, g game.Game) {
+	st := g.NewState()
+	players := make([]game.Player, g.Players())
+	for i := range players {
+		players[i] = randomPlayer{}
+	}
+	var rng game.RNG
+	var sc game.Scratch
+	plies := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		st.Reset()
+		rng.Seed(1, uint64(i))
+		plies += len(game.Play(st, players, &rng, 0, &sc).Moves)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "games/s")
+	b.ReportMetric(float64(plies)/float64(b.N), "plies/game")
+}

@@ -1,6 +1,7 @@
 package gofish_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -434,22 +435,8 @@ func TestReplays(t *testing.T) {
 
 func BenchmarkRandomPlayout(b *testing.B) {
 	for _, n := range []int{2, 4} {
-		b.Run(map[int]string{2: "players=2", 4: "players=4"}[n], func(b *testing.B) {
-			st := mustNew(b, n).NewState()
-			players := make([]game.Player, n)
-			for i := range players {
-				players[i] = ai.Random{}
-			}
-			var rng game.RNG
-			var sc game.Scratch
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				st.Reset()
-				rng.Seed(1, uint64(i))
-				game.Play(st, players, &rng, 0, &sc)
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "games/s")
+		b.Run(fmt.Sprintf("players=%d", n), func(b *testing.B) {
+			gametest.BenchmarkRandomPlayouts(b, mustNew(b, n))
 		})
 	}
 }

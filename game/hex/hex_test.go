@@ -338,18 +338,7 @@ func TestDef(t *testing.T) {
 func BenchmarkRandomPlayout(b *testing.B) {
 	for _, size := range []int{11, 19} {
 		b.Run(fmt.Sprint("size=", size), func(b *testing.B) {
-			st := mustNew(b, size, false).NewState()
-			players := []game.Player{ai.Random{}, ai.Random{}}
-			var rng game.RNG
-			var sc game.Scratch
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				st.Reset()
-				rng.Seed(1, uint64(i))
-				game.Play(st, players, &rng, 0, &sc)
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "games/s")
+			gametest.BenchmarkRandomPlayouts(b, mustNew(b, size, false))
 		})
 	}
 }
