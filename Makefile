@@ -3,7 +3,7 @@
 GO        ?= go
 BIN       ?= bin/simpipe
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -X main.version=$(VERSION)
+LDFLAGS   := -X github.com/simpipe/simpipe/cli.Version=$(VERSION)
 RUN_DB    ?= simpipe-run.db
 RUN_GAMES ?= 10000000
 FUZZTIME  ?= 20s
@@ -31,12 +31,12 @@ test-race:
 
 # Only the kill/resume tests of the CLI.
 test-resume:
-	$(GO) test -count=1 -run 'TestCrashResume|TestInterruptAndResume|TestFailingGames' -v ./cmd/simpipe/
+	$(GO) test -count=1 -run 'TestCrashResume|TestInterruptAndResume|TestFailingGames' -v ./cli/
 
 # The crash campaign: 50 SIGKILLs at random moments over a fast run (random
 # connect four) and a slow one (MCTS on hex 7x7), plus kills inside commits.
 crashtest:
-	SIMPIPE_CRASH_KILLS=50 $(GO) test -count=1 -timeout 30m -run 'TestCrashResume|TestKillInsideCommit' -v ./cmd/simpipe/ | grep -E '^(---|ok|FAIL)|kills'
+	SIMPIPE_CRASH_KILLS=50 $(GO) test -count=1 -timeout 30m -run 'TestCrashResume|TestKillInsideCommit' -v ./cli/ | grep -E '^(---|ok|FAIL)|kills'
 
 # Benchmarks: random playouts per game, and the end-to-end pipeline against a
 # plain loop over the same games (the "ratio" metric).
@@ -48,7 +48,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags testgames ./cmd/simpipe/
+	$(GO) vet -tags testgames ./cmd/simpipe/ ./cli/
 
 # Fuzz every decoder of stored records and every game for FUZZTIME each.
 fuzz:

@@ -1,165 +1,24 @@
-// Command simpipe plays, checkpoints and inspects batches of self-play games.
-//
-// Exit codes: 0 success; 1 an unexpected error (I/O, a damaged DB); 2 bad
-// input or a refused request; 3 the run finished but some games failed on
-// every attempt; 4 the disk or the DB's size limit is full (make room and
-// resume); 130 interrupted (resume by running the same command).
+// Command simpipe plays, checkpoints, trains on and inspects batches of
+// self-play games. The commands live in package cli; this binary registers
+// the built-in games (and, built with -tags testgames, the misbehaving test
+// games) and runs it.
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/alecthomas/kong"
+	"github.com/simpipe/simpipe/cli"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/builtin"
-	"github.com/simpipe/simpipe/store"
-	"github.com/willabides/kongplete"
 )
-
-// Exit codes.
-const (
-	exitOK          = 0
-	exitError       = 1
-	exitUsage       = 2
-	exitGamesFailed = 3
-	exitNoSpace     = 4
-	exitInterrupted = 130
-)
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-type cli struct {
-	Version kong.VersionFlag `env:"-" help:"Print the version and exit."`
-	Config  kong.ConfigFlag  `env:"-" help:"Read flag values from a JSON file whose keys are flag names, e.g. {\"workers\": 2, \"progress\": \"log\"}; the command line wins." placeholder:"FILE"`
-
-	Run        runCmd                       `cmd:"" help:"Play a batch of games into a checkpoint DB, or resume it."`
-	Inspect    inspectCmd                   `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
-	Show       showCmd                      `cmd:"" help:"Replay one stored game move by move with the board."`
-	Games      gamesCmd                     `cmd:"" help:"List the registered games and their parameters."`
-	Train      trainCmd                     `cmd:"" help:"Train an AI by self-play: iterations of checkpointed games, each followed by a feature analysis and a logistic fit."`
-	Eval       evalCmd                      `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
-	Perft      perftCmd                     `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
-	Export     exportCmd                    `cmd:"" help:"Write a stage's games, or every decision with its features, as JSON Lines, CSV or Parquet."`
-	Jobs       jobsCmd                      `cmd:"" help:"List a run's jobs by state, with the errors of failed games."`
-	Retry      retryCmd                     `cmd:"" help:"Reissue failed jobs so that the next run replays their failed games."`
-	Compact    compactCmd                   `cmd:"" help:"Rewrite a checkpoint DB without its free pages (verified before it replaces the file)."`
-	Completion kongplete.InstallCompletions `cmd:"" name:"install-completions" help:"Install shell completion for simpipe (bash, zsh, fish); -uninstall removes it."`
-	Report     reportCmd                    `cmd:"" help:"Write an HTML report of a checkpoint DB: config, totals, digest and plots (games/s, lengths, outcomes, training, evaluations)."`
-}
-
-// exitErr carries an exit code with the message to print; a nil err prints
-// nothing.
-type exitErr struct {
-	code int
-	err  error
-}
-
-func (e *exitErr) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit code %d", e.code)
-	}
-	return e.err.Error()
-}
-func (e *exitErr) Unwrap() error { return e.err }
-
-// usageErr marks err as bad input (exit code 2).
-func usageErr(err error) error { return &exitErr{exitUsage, err} }
 
 func main() {
-	ctx, stop := signalContext()
-	defer stop()
-	os.Exit(runMain(ctx, registry(), os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Main(registry(), os.Args[1:]))
 }
 
-// registry returns the games this binary knows; test builds add test games
-// (see testgames.go).
+// registry returns the games this binary knows.
 func registry() *game.Registry {
 	r := builtin.Registry()
 	registerTestGames(r)
 	return r
-}
-
-// runMain parses args, runs the command and returns the exit code. Errors
-// are printed as one line on stderr.
-func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, stderr io.Writer) int {
-	var c cli
-	exitCode := -1
-	parser, err := kong.New(&c,
-		kong.Name("simpipe"),
-		kong.Description("Resumable, exactly-once self-play simulations for game AIs."),
-		kong.Vars{"version": version},
-		kong.Writers(stdout, stderr),
-		kong.Exit(func(code int) { exitCode = code }),
-		kong.BindTo(ctx, (*context.Context)(nil)),
-		kong.Bind(reg, &streams{out: stdout, err: stderr}),
-		kong.Configuration(kong.JSON),
-		kong.DefaultEnvars("SIMPIPE"), // every flag: --game-timeout ← SIMPIPE_GAME_TIMEOUT
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-	)
-	if err != nil {
-		panic(err) // the grammar is wrong: a programming error
-	}
-	// In a shell's completion request (COMP_LINE set), answer and exit.
-	kongplete.Complete(parser, kongplete.WithExitFunc(func(code int) { exitCode = code }))
-	if exitCode >= 0 {
-		return exitCode
-	}
-	kctx, err := parser.Parse(args)
-	if exitCode >= 0 { // --help or --version
-		return exitCode
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "simpipe: %v\n", err)
-		return exitUsage
-	}
-	err = kctx.Run()
-	if exitCode >= 0 {
-		return exitCode
-	}
-	if err == nil {
-		return exitOK
-	}
-	var ee *exitErr
-	code := exitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
-	case errors.Is(err, store.ErrCorrupt):
-		code = exitUsage // the file, not simpipe, is at fault
-	}
-	if ee == nil || ee.err != nil { // a nil err means the command already reported
-		fmt.Fprintf(stderr, "simpipe: %v\n", err)
-	}
-	return code
-}
-
-// streams are the command's standard output and error.
-type streams struct {
-	out, err io.Writer
-}
-
-// signalContext returns a context cancelled by the first SIGINT or SIGTERM.
-// A second signal exits at once with code 130; the DB stays consistent
-// because bbolt commits are atomic, and what was not committed is replayed
-// on resume.
-func signalContext() (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	go func() {
-		<-sigs
-		fmt.Fprintln(os.Stderr, "\nsimpipe: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)")
-		cancel()
-		<-sigs
-		fmt.Fprintln(os.Stderr, "simpipe: exiting immediately; run the same command again to resume")
-		os.Exit(exitInterrupted)
-	}()
-	return ctx, func() { signal.Stop(sigs); cancel() }
 }

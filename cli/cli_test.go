@@ -1,9 +1,10 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -19,7 +20,8 @@ import (
 	"github.com/simpipe/simpipe/store"
 )
 
-// bin is the simpipe binary built once for these tests, with the test games.
+// bin is the simpipe binary (cmd/simpipe) built once for these tests, with
+// the test games.
 var bin string
 
 func TestMain(m *testing.M) {
@@ -28,7 +30,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	bin = filepath.Join(dir, "simpipe")
-	build := exec.Command("go", "build", "-tags", "testgames", "-o", bin, ".")
+	build := exec.Command("go", "build", "-tags", "testgames", "-o", bin, "../cmd/simpipe")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building simpipe:", err)
@@ -103,7 +105,13 @@ func verify(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Stage(store.DefaultStage).Verify(); err != nil {
+	err = db.Stage(store.DefaultStage).Verify()
+	if errors.Is(err, store.ErrNoRun) {
+		// Killed before the run was created: an empty DB, which the next
+		// run sets up. Its pages must still be sound.
+		err = db.Check()
+	}
+	if err != nil {
 		t.Fatalf("verify %s: %v", path, err)
 	}
 }

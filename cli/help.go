@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Help texts: kong shows them under each command's --help. Every command
 // gets examples a user can paste.

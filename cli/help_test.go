@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden help files in testda
 
 // TestHelpGolden checks every command's --help against testdata/help, so a
 // change to the CLI's surface shows up in review. Refresh with
-// go test ./cmd/simpipe -run TestHelpGolden -update.
+// go test ./cli -run TestHelpGolden -update.
 func TestHelpGolden(t *testing.T) {
 	commands := []string{"", "run", "inspect", "show", "games", "train", "eval", "perft", "export", "jobs",
 		"retry", "compact", "report"}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -66,7 +66,7 @@ func (c *exportCmd) Run(ctx context.Context, reg *game.Registry, s *streams) err
 		return err
 	}
 	opts := export.Options{Format: export.Format(c.Format), Features: c.Features, Meta: map[string]string{
-		"simpipe.version": version, "simpipe.game": cfg.Game, "simpipe.players": cfg.Players,
+		"simpipe.version": Version, "simpipe.game": cfg.Game, "simpipe.players": cfg.Players,
 		"simpipe.stage": c.Stage, "simpipe.seed": strconv.FormatUint(cfg.Seed, 10),
 	}}
 	_, err = export.Write(ctx, stage, g, cfg, out.w, opts)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -71,7 +71,7 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		Game: c.Game, Iterations: c.Iterations, GamesPerIteration: c.GamesPerIteration,
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
-	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: version, Log: s.err, Progress: prog})
+	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: Version, Log: s.err, Progress: prog})
 	rep.stop()
 	switch {
 	case errors.Is(err, pipeline.ErrInterrupted):
