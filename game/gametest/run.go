@@ -138,7 +138,7 @@ func run(t tester, g game.Game, o Options) {
 	o = o.withDefaults()
 	for _, ch := range checks {
 		t.Run(ch.name, func(t tester) {
-			c := &checker{t: t, count: map[string]int{}}
+			c := &checker{t: t, count: map[string]int{}, first: map[string]string{}}
 			defer c.finish()
 			ch.f(c, g, o)
 		})
@@ -152,14 +152,25 @@ type checker struct {
 	t     tester
 	count map[string]int
 	kinds []string
+	first map[string]string // kind → the gist of its first message
 }
 
 func (c *checker) failf(format string, args ...any) {
 	c.t.Helper()
 	if c.count[format]++; c.count[format] == 1 {
+		msg := fmt.Sprintf(format, args...)
 		c.kinds = append(c.kinds, format)
-		c.t.Errorf(format, args...)
+		c.first[format] = gist(msg)
+		c.t.Errorf("%s", msg)
 	}
+}
+
+// gist shortens a message to its first clause, without the position.
+func gist(msg string) string {
+	msg, _, _ = strings.Cut(msg, "\n")
+	msg, _, _ = strings.Cut(msg, ": ")
+	msg, _, _ = strings.Cut(msg, ", at game ")
+	return msg
 }
 
 // finish reports repeated failures and turns a panic of the game into a
@@ -170,8 +181,7 @@ func (c *checker) finish() {
 	}
 	for _, k := range c.kinds {
 		if n := c.count[k]; n > 1 {
-			first, _, _ := strings.Cut(k, ":")
-			c.t.Errorf("(%d more failures like %q)", n-1, first)
+			c.t.Errorf("%d more failures like: %s", n-1, c.first[k])
 		}
 	}
 }
@@ -495,7 +505,7 @@ func checkEncoding(c *checker, g game.Game, o Options) {
 	walk(g, o, o.Games, func(p *pos) {
 		for _, m := range p.legal {
 			if bits < 64 && uint64(m)>>uint(bits) != 0 {
-				c.failf("move %s has code %d, which does not fit in MoveBits() = %d bits, at %v", moveName(p.st, m), m, bits, p)
+				c.failf("move %s does not fit in MoveBits() = %d bits, at %v", moveName(p.st, m), bits, p)
 			}
 		}
 		if !p.end && !p.capped {
