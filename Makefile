@@ -22,8 +22,20 @@ run: build
 	./$(BIN) inspect $(RUN_DB)
 
 # The whole suite: vet, formatting, unit, rules, store and subprocess tests.
-test: lint
+test: lint example
 	$(GO) test ./...
+
+# The example game module (examples/nim, its own go.mod) built against this
+# tree: its vet and tests, then its own binary through a short run, a short
+# training and an evaluation that the trained model must win clearly.
+.PHONY: example
+example:
+	cd examples/nim && $(GO) vet ./... && $(GO) test ./... && $(GO) build -o ../../bin/nim ./cmd/nim
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && set -x && \
+	./bin/nim run --db "$$tmp/nim.db" --game nim --games 2000 --progress none && \
+	./bin/nim train --db "$$tmp/train.db" --game nim --iterations 1 --games-per-iteration 2000 --progress none -o "$$tmp/nim.json" && \
+	./bin/nim eval --ai "$$tmp/nim.json" --player greedy --vs random --games 400 --progress none --json > "$$tmp/eval.json" && \
+	cat "$$tmp/eval.json" && awk -F': *' '/"wilson_low"/ { ok = $$2 + 0 > 0.8 } END { exit !ok }' "$$tmp/eval.json"
 
 # The suite under the race detector (-short trims the deepest perft depths).
 test-race:
