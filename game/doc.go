@@ -22,4 +22,12 @@
 // A game is a pure function of (run seed, game index): Play takes an RNG
 // seeded by NewRNG(seed, index) and no other source of randomness. Games must
 // not read the clock, iterate maps or start goroutines.
+//
+// # Writing a game
+//
+// A new game, in this module or in its own, implements Game and State,
+// declares a Def and is registered in the Registry that cli.Main runs with.
+// gametest.Run checks it against every promise above, and the module in
+// examples/nim is a complete game written outside simpipe, with a README
+// from the interface to a trained model.
 package game
