@@ -43,7 +43,7 @@ func NewSimulate(cfg SimConfig, workers int) *flow.Map[store.Job, store.JobResul
 	}
 	return flow.NewMap(func(j store.Job) store.JobResult {
 		if cfg.GameTimeout > 0 {
-			return watchJob(j, pool, cfg.GameTimeout)
+			return watchJob(j, pool, cfg)
 		}
 		s := <-pool
 		defer func() { pool <- s }()

@@ -46,10 +46,9 @@ func (g *guard) abandon() {
 // game. Go cannot stop a goroutine: the stuck one is abandoned with its
 // simulator, keeps its CPU or memory until it returns or the process exits,
 // and its late result, if any, is dropped.
-func watchJob(j store.Job, pool chan *simulator, timeout time.Duration) store.JobResult {
-	s0 := <-pool
-	acc := newJobAcc(j, s0.cfg.MoveBits)
-	pool <- s0
+func watchJob(j store.Job, pool chan *simulator, cfg SimConfig) store.JobResult {
+	timeout := cfg.GameTimeout
+	acc := newJobAcc(j, cfg.MoveBits)
 	tick := max(timeout/4, time.Millisecond)
 	for from := 0; from < jobGames(j); {
 		s := <-pool
@@ -66,7 +65,7 @@ func watchJob(j store.Job, pool chan *simulator, timeout time.Duration) store.Jo
 			break
 		}
 		g.abandon()
-		pool <- &simulator{cfg: s.cfg} // replaces the abandoned one
+		pool <- &simulator{cfg: cfg} // replaces the abandoned one
 		k := int(g.next.Load())
 		if k >= jobGames(j) {
 			break // it finished just as the watchdog gave up

@@ -11,7 +11,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -155,23 +157,10 @@ func (c *Config) Lineup() string {
 func StageName(game, lineup string, models map[string]string, seed uint64) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", game, lineup, seed)
-	for _, ref := range sortedKeys(models) {
+	for _, ref := range slices.Sorted(maps.Keys(models)) {
 		fmt.Fprintf(h, "%s\x00%s\x00", ref, models[ref])
 	}
 	return "eval-" + hex.EncodeToString(h.Sum(nil))[:12]
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
 
 // Run plays (or resumes) the evaluation in db and returns its report. With
