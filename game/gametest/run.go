@@ -14,7 +14,8 @@ import (
 
 // Options tunes RunWith. Zero fields take their defaults.
 type Options struct {
-	// Games is the number of random games each check plays. Default 100.
+	// Games is the number of random games each check plays. Default 100,
+	// or 25 under go test -short (the race-detector run, say).
 	Games int
 	// MaxActions caps every random game, chance outcomes included; a game
 	// still going after that many actions fails the Terminates check.
@@ -29,6 +30,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Games <= 0 {
 		o.Games = 100
+		if testing.Short() {
+			o.Games = 25
+		}
 	}
 	if o.MaxActions <= 0 {
 		o.MaxActions = 100000
