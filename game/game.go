@@ -69,6 +69,26 @@ type HiddenState interface {
 	View(seat int) State
 }
 
+// Sampler is implemented by states that can draw a uniformly random legal
+// move without listing them all, which is several times cheaper in games
+// with many moves. Play uses it when every player is a UniformPlayer.
+type Sampler interface {
+	State
+	// SampleMove returns one of Legal's moves, each with equal probability,
+	// drawing only from rng. It is called only on a non-terminal state at a
+	// seat's decision (not a chance node).
+	SampleMove(rng *RNG) Move
+}
+
+// UniformPlayer is implemented by players whose choice is a uniform draw
+// over the legal moves and nothing else (ai.Random). For them Play lets a
+// Sampler state draw the move; the draws differ from legal[rng.IntN(n)] but
+// are just as uniform and just as determined by the game's RNG.
+type UniformPlayer interface {
+	Player
+	Uniform()
+}
+
 // Player chooses moves. A Player is used by one goroutine at a time and may
 // keep scratch memory between calls.
 type Player interface {

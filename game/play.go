@@ -26,6 +26,9 @@ type Scratch struct {
 // choice from rng. players[i] chooses for seat i. st is left at the final
 // position. maxActions <= 0 means no cap.
 func Play(st State, players []Player, rng *RNG, maxActions int, sc *Scratch) Outcome {
+	if sp, ok := st.(Sampler); ok && allUniform(players) {
+		return playSampled(sp, rng, maxActions, sc)
+	}
 	moves := sc.Moves[:0]
 	hidden, _ := st.(HiddenState)
 	for {
@@ -56,6 +59,39 @@ func Play(st State, players []Player, rng *RNG, maxActions int, sc *Scratch) Out
 			m = players[seat].Choose(hidden.View(seat), sc.legal, rng)
 		default:
 			m = players[seat].Choose(st, sc.legal, rng)
+		}
+		st.Apply(m)
+		moves = append(moves, m)
+	}
+	sc.Moves = moves
+	return Outcome{Moves: moves, Winners: st.Winners(), Completed: true}
+}
+
+func allUniform(players []Player) bool {
+	for _, p := range players {
+		if _, ok := p.(UniformPlayer); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// playSampled is Play for uniform players on a Sampler state: decisions are
+// drawn by SampleMove; chance nodes, if any, go through Legal as usual.
+func playSampled(st Sampler, rng *RNG, maxActions int, sc *Scratch) Outcome {
+	moves := sc.Moves[:0]
+	for !st.Terminal() {
+		if maxActions > 0 && len(moves) >= maxActions {
+			sc.Moves = moves
+			return Outcome{Moves: moves}
+		}
+		var m Move
+		if st.ToMove() == Chance {
+			sc.legal = st.Legal(sc.legal[:0])
+			sc.weights = st.(ChanceState).ChanceWeights(sc.weights[:0])
+			m = sc.legal[rng.Weighted(sc.weights)]
+		} else {
+			m = st.SampleMove(rng)
 		}
 		st.Apply(m)
 		moves = append(moves, m)

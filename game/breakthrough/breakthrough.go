@@ -11,6 +11,7 @@
 package breakthrough
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -63,6 +64,7 @@ type State struct {
 var (
 	_ game.State      = (*State)(nil)
 	_ game.BoardState = (*State)(nil)
+	_ game.Sampler    = (*State)(nil)
 )
 
 func (s *State) Reset() {
@@ -102,6 +104,42 @@ func (s *State) Legal(dst []game.Move) []game.Move {
 	k = emit(buf, k, right, opp, c-20)
 	k = emit(buf, k, straight, 0, c-10)
 	return dst[:n+k]
+}
+
+// SampleMove draws a uniformly random legal move from rng without listing
+// the moves: it counts the three kinds of target squares, picks the r-th
+// target and encodes it as Legal would.
+func (s *State) SampleMove(rng *game.RNG) game.Move {
+	p := s.turn
+	own, opp := s.pieces[p], s.pieces[p^1]
+	var left, straight, right uint64
+	c := -12 * delta[0]
+	if p == 0 {
+		left, straight, right = (own&^fileA)<<7&^own, own<<8&^(own|opp), (own&^fileH)<<9&^own
+	} else {
+		left, straight, right = (own&^fileA)>>9&^own, own>>8&^(own|opp), (own&^fileH)>>7&^own
+		c = 2*3 - 12*delta[3]
+	}
+	nl, nr := bits.OnesCount64(left), bits.OnesCount64(right)
+	r := rng.IntN(nl + nr + bits.OnesCount64(straight))
+	to, captures := straight, uint64(0)
+	switch {
+	case r < nl:
+		to, captures = left, opp
+	case r < nl+nr:
+		to, captures, c, r = right, opp, c-20, r-nl
+	default:
+		c, r = c-10, r-nl-nr
+	}
+	for ; r > 0; r-- {
+		to &= to - 1
+	}
+	low := to & -to
+	capture := 0
+	if captures&low != 0 {
+		capture = 1
+	}
+	return game.Move(c + capture + int(bitIndex12[low*deBruijn>>58]))
 }
 
 // emit writes the move to each target in to at buf[k:], code 12*to+c plus

@@ -107,6 +107,8 @@ func (randomPlayer) Choose(_ game.State, legal []game.Move, rng *game.RNG) game.
 	return legal[rng.IntN(len(legal))]
 }
 
+func (randomPlayer) Uniform() {}
+
 // BenchmarkRandomPlayouts plays random games of g through game.Play, reusing
 // one state (Reset) and one scratch as a simulator does, and reports
 // games/s and plies/game. A game package's benchmark is one call.

@@ -2,6 +2,7 @@ package gametest
 
 import (
 	"fmt"
+	"math"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -126,6 +127,7 @@ var checks = []check{
 	{"Structure", checkStructure},
 	{"Legal", checkLegal},
 	{"Chance", checkChance},
+	{"Sampler", checkSampler},
 	{"Terminates", checkTerminates},
 	{"Winners", checkWinners},
 	{"Clone", checkClone},
@@ -328,6 +330,48 @@ func checkLegal(c *checker, g game.Game, o Options) {
 			c.failf("Legal(dst) overwrote dst instead of appending to it, at %v", p)
 		case !slices.Equal(again[1:], p.legal):
 			c.failf("Legal lists %v, then %v: the order must be fixed for a position, at %v", p.legal, again[1:], p)
+		}
+	})
+}
+
+// checkSampler checks a game.Sampler's draws at some positions: every draw
+// is a legal move, and over 40 draws per move the counts pass a loose
+// chi-square test of uniformity (a bias towards some moves, or moves never
+// drawn, fails it).
+func checkSampler(c *checker, g game.Game, o Options) {
+	if _, ok := g.NewState().(game.Sampler); !ok {
+		c.t.Skipf("%s's states do not implement game.Sampler", g.Spec())
+		return
+	}
+	rng := game.NewRNG(o.Seed, 1<<40)
+	walk(g, o, min(o.Games, 10), func(p *pos) {
+		if p.end || p.capped || p.ply%5 != 0 || p.st.ToMove() == game.Chance {
+			return
+		}
+		sp := p.st.(game.Sampler)
+		index := make(map[game.Move]int, len(p.legal))
+		for i, m := range p.legal {
+			index[m] = i
+		}
+		counts := make([]float64, len(p.legal))
+		draws := 40 * len(p.legal)
+		for range draws {
+			m := sp.SampleMove(rng)
+			i, ok := index[m]
+			if !ok {
+				c.failf("SampleMove drew %d, which Legal does not list (%v), at %v", m, p.legal, p)
+				return
+			}
+			counts[i]++
+		}
+		chi := 0.0
+		for _, n := range counts {
+			chi += (n - 40) * (n - 40) / 40
+		}
+		// Mean df = len-1, sd = sqrt(2 df): 6 sd above the mean is far beyond
+		// chance for a uniform draw.
+		if df := float64(len(p.legal) - 1); df > 0 && chi > df+6*math.Sqrt(2*df)+10 {
+			c.failf("SampleMove is not uniform over %d moves (chi-square %.1f; counts %v), at %v", len(p.legal), chi, counts, p)
 		}
 	})
 }

@@ -97,6 +97,12 @@ func TestRunPlantedBugs(t *testing.T) {
 		{"view hides the seat's moves", leaky{bug: hideLegal}, quick, map[string]string{
 			"Hidden": "a player must see its own moves",
 		}},
+		{"sampler favours a move", sampling{bias: true}, quick, map[string]string{
+			"Sampler": "SampleMove is not uniform",
+		}},
+		{"sampler draws an occupied cell", sampling{}, quick, map[string]string{
+			"Sampler": "which Legal does not list",
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,4 +330,36 @@ func (v *leakyView) Determinize(rng *game.RNG) game.State {
 		return &leakyState{State: v.truth.Clone().(*gofish.State), bug: v.bug}
 	}
 	return &leakyState{State: v.View.Determinize(rng).(*gofish.State), bug: v.bug}
+}
+
+// sampling is tic-tac-toe with a broken game.Sampler: it favours the first
+// legal move (bias), or draws any cell, occupied ones included.
+type sampling struct{ bias bool }
+
+func (g sampling) Spec() string              { return "sampling" }
+func (g sampling) Players() int              { return 2 }
+func (g sampling) MoveBits() int             { return 4 }
+func (g sampling) Structure() game.Structure { return tictactoe.Game{}.Structure() }
+func (g sampling) NewState() game.State {
+	return &samplingState{State: tictactoe.Game{}.NewState().(*tictactoe.State), bias: g.bias}
+}
+
+type samplingState struct {
+	*tictactoe.State
+	bias bool
+}
+
+func (s *samplingState) Clone() game.State {
+	return &samplingState{State: s.State.Clone().(*tictactoe.State), bias: s.bias}
+}
+
+func (s *samplingState) SampleMove(rng *game.RNG) game.Move {
+	legal := s.Legal(nil)
+	if s.bias {
+		if rng.IntN(2) == 0 {
+			return legal[0]
+		}
+		return legal[rng.IntN(len(legal))]
+	}
+	return game.Move(rng.IntN(9))
 }
