@@ -39,7 +39,7 @@ type Progress struct {
 	Total      atomic.Uint64 // games in the run
 	Done       atomic.Uint64 // games with a committed result (done or failed)
 	Played     atomic.Uint64 // games played and committed by this process (replays included)
-	Failed     atomic.Uint64 // games failed permanently, committed
+	Failed     atomic.Uint64 // games failed permanently, committed (updated at every commit)
 	InFlight   atomic.Int64  // jobs issued and not yet committed
 	Commits    atomic.Uint64
 	CommitNano atomic.Int64 // duration of the last commit
@@ -84,7 +84,8 @@ func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Optio
 	userOnCommit := sinkOpts.OnCommit
 	sinkOpts.Cancel = cancel
 	sinkOpts.OnCommit = func(st store.CommitStats, d time.Duration) {
-		prog.Done.Add(st.Games - st.Replayed)
+		prog.Done.Store(st.Finished)
+		prog.Failed.Store(st.Failed)
 		prog.Played.Add(st.Games)
 		prog.InFlight.Add(-int64(st.Jobs + st.Duplicates))
 		prog.Commits.Add(1)

@@ -35,6 +35,9 @@ type CommitStats struct {
 	// Replayed counts games among Games that had failed before and were
 	// reissued: they were already counted as finished (failed).
 	Replayed uint64
+	// Finished and Failed are the stage's totals after the commit: games
+	// with a result (done or failed), and games failed.
+	Finished, Failed uint64
 }
 
 // Commit stores a batch of job results, their job states and the aggregate
@@ -95,6 +98,7 @@ func (s *Stage) Commit(results []JobResult) (CommitStats, error) {
 			st.Jobs++
 			st.Games += r.Delta.GamesDone + r.Delta.Failed
 		}
+		st.Finished, st.Failed = agg.GamesDone+agg.Failed, agg.Failed
 		if err := logProgress(root, time.Now(), agg.GamesDone+agg.Failed); err != nil {
 			return err
 		}
