@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -38,6 +39,13 @@ const (
 	exitNoSpace     = 4
 	exitInterrupted = 130
 )
+
+// GCPercent is the garbage collector target Main sets unless GOGC is set.
+// Simulations allocate little but steadily (results records) on a small
+// live heap (about 20 MB); collecting four times less often keeps the
+// collector's write barriers off the simulators, at the cost of about
+// 100 MB of heap.
+const GCPercent = 400
 
 // Version is simpipe's version, set at build time with
 // -ldflags "-X github.com/simpipe/simpipe/cli.Version=...".
@@ -84,6 +92,9 @@ func usageErr(err error) error { return &exitErr{exitUsage, err} }
 // of reg and returns the exit code. The first SIGINT or SIGTERM stops a run
 // gracefully; a second exits at once.
 func Main(reg *game.Registry, args []string) int {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(GCPercent)
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	return runMain(ctx, reg, args, os.Stdout, os.Stderr)

@@ -2,7 +2,9 @@ package pipeline_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -70,6 +72,10 @@ func pipelineRun(b *testing.B, spec string, n uint64, workers int) {
 // and their ratio, measured in one run so that machine noise hits both alike.
 func BenchmarkPipelineVsPlainLoop(b *testing.B) {
 	const games, workers = 10_000_000, 2
+	// As the simpipe binary does (cli.GCPercent), unless GOGC is set.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	var plain, piped time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()

@@ -3,6 +3,7 @@ package stages
 import (
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/reugn/go-streams/flow"
@@ -86,8 +87,28 @@ func (a *jobAcc) add(entry store.GameEntry, attempts uint32, failure *store.Game
 }
 
 func (a *jobAcc) result() store.JobResult {
-	a.r.Record = a.enc.Bytes()
+	a.r.Record = a.enc.AppendRecord(getRecordBuf())
 	return a.r
+}
+
+// recordBufs recycles results records once they are committed: a run
+// produces tens of megabytes of them a second, and reusing them keeps the
+// garbage collector (and its write barriers) out of the simulators' way.
+var recordBufs sync.Pool
+
+func getRecordBuf() []byte {
+	if b, ok := recordBufs.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return nil
+}
+
+// putRecordBuf returns a record's buffer for reuse; the caller must not use
+// the record afterwards.
+func putRecordBuf(b []byte) {
+	if cap(b) > 0 && cap(b) <= 1<<22 {
+		recordBufs.Put(&b)
+	}
 }
 
 // jobGames returns the number of games job j plays.
@@ -155,7 +176,10 @@ func (s *simulator) tryGame(index uint64) (out game.Outcome, stack string, err e
 		if s.players, err = s.cfg.Lineup.Players(); err != nil {
 			return out, "", err
 		}
-		s.seated = make([]game.Player, len(s.players))
+		s.seated = s.players // rotated games get their own slice below
+		if s.cfg.RotateSeats {
+			s.seated = make([]game.Player, len(s.players))
+		}
 	} else {
 		s.state.Reset()
 	}
@@ -166,8 +190,6 @@ func (s *simulator) tryGame(index uint64) (out game.Outcome, stack string, err e
 			s.seated[seat] = s.players[(uint64(seat)+index)%n]
 		}
 		seeded = index / n
-	} else {
-		copy(s.seated, s.players)
 	}
 	s.rng.Seed(s.cfg.Seed, seeded)
 	return game.Play(s.state, s.seated, &s.rng, s.cfg.MaxActions, &s.scratch), "", nil

@@ -124,6 +124,12 @@ func (s *CheckpointSink) commit(batches <-chan []store.JobResult) {
 		}
 		start := time.Now()
 		st, err := s.stage.Commit(batch)
+		// bbolt has copied the records into its pages (or given up on
+		// them): their buffers can be reused.
+		for i := range batch {
+			putRecordBuf(batch[i].Record)
+			batch[i].Record = nil
+		}
 		if err != nil {
 			s.mu.Lock()
 			s.err = err

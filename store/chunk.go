@@ -123,8 +123,13 @@ func appendEntry(b []byte, g GameEntry, bits uint8) []byte {
 
 // Bytes returns the finished record (a new slice).
 func (e *ChunkEncoder) Bytes() []byte {
-	b := make([]byte, 0, len(e.entries)+24)
-	b = append(b, recordVersion, e.moveBits)
+	return e.AppendRecord(make([]byte, 0, len(e.entries)+28))
+}
+
+// AppendRecord appends the finished record to dst, so that callers can
+// reuse buffers.
+func (e *ChunkEncoder) AppendRecord(dst []byte) []byte {
+	b := append(dst, recordVersion, e.moveBits)
 	b = binary.AppendUvarint(b, e.first)
 	b = binary.AppendUvarint(b, e.count)
 	return seal(append(b, e.entries...))
