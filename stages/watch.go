@@ -55,10 +55,10 @@ func watchJob(j store.Job, pool chan *simulator, cfg SimConfig) store.JobResult 
 		g := &guard{}
 		g.next.Store(int64(from))
 		done := make(chan struct{})
-		go func() {
+		go func(start int) { // start, not from: the loop moves from on
 			defer close(done)
-			s.playFrom(j, from, acc, g)
-		}()
+			s.playFrom(j, start, acc, g)
+		}(from)
 		stuck := watch(g, done, timeout, tick)
 		if !stuck {
 			pool <- s
