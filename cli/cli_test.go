@@ -426,26 +426,34 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
-// TestLiveDB checks that a second process on a running DB is refused at
-// once, and that inspect shows the running process's progress.
-func TestLiveDB(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "live.db")
-	args := []string{"run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none"}
+// startLiveRun starts the binary with args (a long run on db) and returns
+// once the run serves its live status, so that it holds the DB; the run is
+// killed when the test ends.
+func startLiveRun(t *testing.T, db string, args ...string) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if _, err := os.Stat(db + ".live"); err == nil {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("run never served live status")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestLiveDB checks that a second process on a running DB is refused at
+// once, and that inspect shows the running process's progress.
+func TestLiveDB(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "live.db")
+	args := []string{"run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none"}
+	startLiveRun(t, db, args...)
 	start := time.Now()
 	r := simpipe(t, nil, args...)
 	if r.code != 2 || !strings.Contains(r.stderr, "in use by another process") || strings.Count(r.stderr, "\n") != 1 {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -516,21 +515,7 @@ func TestExportRefusals(t *testing.T) {
 func TestExportLiveDB(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "live.db")
-	cmd := exec.Command(bin, "run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(db + ".live"); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("run never served live status")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	startLiveRun(t, db, "run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none")
 	out := filepath.Join(t.TempDir(), "live.jsonl")
 	start := time.Now()
 	r := simpipe(t, nil, "export", db, "--format", "jsonl", "-o", out)

@@ -2,11 +2,9 @@ package cli
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestReportCommand(t *testing.T) {
@@ -46,21 +44,7 @@ func TestReportCommand(t *testing.T) {
 
 func TestReportLiveDB(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "live.db")
-	cmd := exec.Command(bin, "run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(db + ".live"); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("run never served live status")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	startLiveRun(t, db, "run", "--db", db, "--game", "connect4", "--games", "50000000", "--workers", "1", "--progress", "none")
 	out := filepath.Join(t.TempDir(), "report.html")
 	r := simpipe(t, nil, "report", db, "-o", out)
 	if r.code != 2 || !strings.Contains(r.stderr, "in use by another process") || strings.Count(r.stderr, "\n") != 1 {

@@ -29,12 +29,13 @@ func (panickyGame) Players() int              { return 2 }
 func (panickyGame) MoveBits() int             { return 4 }
 func (panickyGame) Structure() game.Structure { return tictactoe.Game{}.Structure() }
 func (g panickyGame) NewState() game.State {
-	return &panickyState{State: tictactoe.Game{}.NewState().(*tictactoe.State), fixed: g.fixed}
+	return &panickyState{State: tictactoe.Game{}.NewState().(*tictactoe.State), fixed: g.fixed, sides: 10}
 }
 
 type panickyState struct {
 	*tictactoe.State
 	rolled, cursed, fixed bool
+	sides                 int // of the die rolled first; a 0 curses the game
 }
 
 func (s *panickyState) Reset() {
@@ -51,7 +52,7 @@ func (s *panickyState) ToMove() int {
 
 func (s *panickyState) Legal(dst []game.Move) []game.Move {
 	if !s.rolled {
-		for i := 0; i < 10; i++ {
+		for i := 0; i < s.sides; i++ {
 			dst = append(dst, game.Move(i))
 		}
 		return dst
@@ -60,7 +61,7 @@ func (s *panickyState) Legal(dst []game.Move) []game.Move {
 }
 
 func (s *panickyState) ChanceWeights(dst []uint32) []uint32 {
-	for i := 0; i < 10; i++ {
+	for i := 0; i < s.sides; i++ {
 		dst = append(dst, 1)
 	}
 	return dst
@@ -110,27 +111,10 @@ type hangGame struct{ panickyGame }
 
 func (hangGame) Spec() string { return "test-hang" }
 func (hangGame) NewState() game.State {
-	return &hangState{panickyState{State: tictactoe.Game{}.NewState().(*tictactoe.State)}}
+	return &hangState{panickyState{State: tictactoe.Game{}.NewState().(*tictactoe.State), sides: 50}}
 }
 
 type hangState struct{ panickyState }
-
-func (s *hangState) Legal(dst []game.Move) []game.Move {
-	if !s.rolled {
-		for i := 0; i < 50; i++ {
-			dst = append(dst, game.Move(i))
-		}
-		return dst
-	}
-	return s.State.Legal(dst)
-}
-
-func (s *hangState) ChanceWeights(dst []uint32) []uint32 {
-	for i := 0; i < 50; i++ {
-		dst = append(dst, 1)
-	}
-	return dst
-}
 
 func (s *hangState) Apply(m game.Move) {
 	if !s.rolled {
