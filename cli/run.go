@@ -42,6 +42,8 @@ type runCmd struct {
 	GameTimeout time.Duration `name:"game-timeout" default:"30m" help:"A game still running after this long is recorded as failed (a hung game) and the run goes on; 0 disables the watchdog."`
 	JSON        bool          `help:"Print the final summary as one JSON object."`
 	MaxDBSize   int64         `name:"max-db-size" help:"Stop with an error before the DB file grows beyond this many bytes (0: no limit)." placeholder:"BYTES"`
+	NATS        string        `name:"nats" help:"Play the games on workers ('simpipe worker') over the NATS JetStream server at this URL; 'embedded' starts a server in this process on a free loopback port, with a worker of --workers simulators." placeholder:"URL"`
+	Lease       time.Duration `default:"2m" help:"With --nats: how long a job may go without a result; a worker silent this long loses its jobs to others, and a job refused or lost is published again."`
 	MetricsAddr string        `name:"metrics-addr" help:"Serve Prometheus metrics at http://ADDR/metrics while the run lasts, e.g. :9090 (port 0 picks a free port)." placeholder:"ADDR"`
 }
 
@@ -57,6 +59,8 @@ func (c *runCmd) Validate() error {
 		return fmt.Errorf("--game-timeout %s is negative", c.GameTimeout)
 	case c.MaxDBSize < 0:
 		return fmt.Errorf("--max-db-size %d is negative", c.MaxDBSize)
+	case c.Lease < 100*time.Millisecond:
+		return fmt.Errorf("--lease %s is shorter than 100ms", c.Lease)
 	case c.Chunk != nil && (*c.Chunk < 1 || *c.Chunk > 1<<20):
 		return fmt.Errorf("--chunk %d is outside 1..%d", *c.Chunk, 1<<20)
 	}
@@ -157,10 +161,15 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	fmt.Fprintf(s.err, "simpipe: %s: %s, %d games, seed %d, players %s, %d workers\n",
 		c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
 	rep := startProgress(c.Progress, s.err, prog, startDone)
-	runErr := pipeline.Run(ctx, stage, reg, pipeline.Options{
-		Workers: c.Workers, Retries: c.Retries, Progress: prog, GameTimeout: c.GameTimeout,
-		Sink: stages.SinkOptions{OnCommit: onCommit},
-	})
+	var runErr error
+	if c.NATS != "" {
+		runErr = c.runNATS(ctx, reg, db, stage, prog, onCommit, s)
+	} else {
+		runErr = pipeline.Run(ctx, stage, reg, pipeline.Options{
+			Workers: c.Workers, Retries: c.Retries, Progress: prog, GameTimeout: c.GameTimeout,
+			Sink: stages.SinkOptions{OnCommit: onCommit},
+		})
+	}
 	rep.stop()
 	stopLive()
 

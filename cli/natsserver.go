@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/simpipe/simpipe/cluster"
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/store"
+)
+
+type natsServerCmd struct {
+	Store  string `default:"simpipe-nats" help:"Directory of JetStream's file store (created if missing)." placeholder:"DIR"`
+	Listen string `default:"127.0.0.1:4222" help:"Address to serve NATS clients on (host:port; port 0 picks a free one)." placeholder:"ADDR"`
+	Sync   bool   `help:"Sync the file store to disk on every write (slower). Without it, a machine crash (not a process crash) can lose the last two minutes of accepted messages, which the coordinator then republishes."`
+}
+
+func (c *natsServerCmd) Run(ctx context.Context, s *streams) error {
+	srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: c.Store, Listen: c.Listen, SyncAlways: c.Sync})
+	if err != nil {
+		return usageErr(err)
+	}
+	fmt.Fprintf(s.err, "simpipe: nats-server: listening on %s, JetStream store %s (sync on every write: %v); Ctrl-C stops it\n",
+		srv.ClientURL(), c.Store, c.Sync)
+	<-ctx.Done()
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	return nil
+}
+
+// connectNATS connects to url, reconnecting for ever after a lost
+// connection (a restarted server picks up where it was).
+func connectNATS(url, name string) (*nats.Conn, error) {
+	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond),
+		nats.RetryOnFailedConnect(false))
+	if err != nil {
+		return nil, usageErr(fmt.Errorf("--nats %s: %w", url, err))
+	}
+	return nc, nil
+}
+
+// runNATS plays the run's pending jobs on workers over NATS JetStream (see
+// cluster.Coordinate). With "embedded", it starts a server in this process
+// on a free loopback port, with a store in a temporary directory, and a
+// worker of c.Workers simulators beside the coordinator.
+func (c *runCmd) runNATS(ctx context.Context, reg *game.Registry, db *store.DB, stage *store.Stage,
+	prog *pipeline.Progress, onCommit func(store.CommitStats, time.Duration), s *streams) error {
+	url := c.NATS
+	var workerDone chan struct{}
+	if url == "embedded" {
+		dir, err := os.MkdirTemp("", "simpipe-nats")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: dir, Listen: "127.0.0.1:0"})
+		if err != nil {
+			return err
+		}
+		defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+		url = srv.ClientURL()
+		fmt.Fprintf(s.err, "simpipe: embedded NATS server on %s; more workers may join with 'simpipe worker --nats %s'\n", url, url)
+		wnc, err := connectNATS(url, "simpipe worker (embedded)")
+		if err != nil {
+			return err
+		}
+		defer wnc.Close()
+		wctx, stopWorker := context.WithCancel(context.Background())
+		defer stopWorker()
+		workerDone = make(chan struct{})
+		go func() {
+			defer close(workerDone)
+			_ = cluster.Work(wctx, wnc, cluster.WorkerOptions{Workers: c.Workers, Version: Version, Registry: reg, Log: s.err})
+		}()
+		defer func() { stopWorker(); <-workerDone }()
+	}
+	nc, err := connectNATS(url, "simpipe coordinator")
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	st, err := cluster.Coordinate(ctx, nc, db, stage, cluster.CoordinatorOptions{
+		Lease: c.Lease, Retries: c.Retries, GameTimeout: c.GameTimeout, Version: Version,
+		Progress: prog, OnCommit: onCommit, Log: s.err,
+	})
+	if st.RunID != "" {
+		fmt.Fprintf(s.err, "simpipe: coordinator: run %s: published %d job messages (%d again after their lease), ignored %d duplicate results, refused %d result messages\n",
+			st.RunID, st.Published, st.Republished, st.Duplicates, st.Refused)
+	}
+	return err
+}

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/simpipe/simpipe/cluster"
+	"github.com/simpipe/simpipe/game"
+)
+
+type workerCmd struct {
+	NATS    string `name:"nats" required:"" help:"URL of the NATS server the coordinator uses, e.g. nats://10.0.0.5:4222." placeholder:"URL"`
+	Workers int    `default:"0" help:"Simulator goroutines (0: one per CPU)."`
+}
+
+func (c *workerCmd) Validate() error { return resolveWorkers(&c.Workers) }
+
+func (c *workerCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
+	nc, err := connectNATS(c.NATS, "simpipe worker")
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	var results atomic.Uint64
+	err = cluster.Work(ctx, nc, cluster.WorkerOptions{
+		Workers: c.Workers, Version: Version, Registry: reg, Log: s.err,
+		OnResult: func() { results.Add(1) },
+	})
+	fmt.Fprintf(s.err, "simpipe: worker: stopped after %d results\n", results.Load())
+	return err
+}

@@ -1,0 +1,141 @@
+package cluster
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/builtin"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/store"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// newRun creates a run of connect four in a new DB.
+func newRun(t *testing.T) (*store.DB, *store.Stage) {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "run.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	stage := db.Stage(store.DefaultStage)
+	_, err = pipeline.Prepare(stage, builtin.Registry(), pipeline.Settings{
+		Game: ptr("connect4"), Games: ptr[uint64](20000), Chunk: ptr(500), Seed: ptr[uint64](9)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, stage
+}
+
+type logBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestCoordinatorRefusesBadResults publishes results that must never be
+// committed (another run, another protocol, a job outside the run, a record
+// that does not match its job, garbage) before a coordinator and an
+// in-process worker play the run: the coordinator refuses and counts each,
+// and the digest equals a local run's.
+func TestCoordinatorRefusesBadResults(t *testing.T) {
+	refDB, ref := newRun(t)
+	_ = refDB
+	if err := pipeline.Run(context.Background(), ref, builtin.Registry(), pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ref.Digest()
+
+	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	if err := setupStreams(ctx, js); err != nil {
+		t.Fatal(err)
+	}
+
+	db, stage := newRun(t)
+	runID, err := RunID(db, stage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e store.ChunkEncoder
+	e.Reset(0, 3)
+	e.Add(store.GameEntry{Status: store.Completed, Winners: 1, Moves: []game.Move{3}})
+	short := &ResultMsg{RunID: runID, JobID: 0, Record: e.Bytes()}
+	short.Delta.AddGame(store.GameEntry{Status: store.Completed, Winners: 1, Moves: []game.Move{3}})
+	otherProto := EncodeResultMsg(&ResultMsg{RunID: runID, JobID: 1})
+	otherProto[2] = 9 // protocol version 9; the checksum is not even reached
+	bad := [][]byte{
+		EncodeResultMsg(&ResultMsg{RunID: "another-run", JobID: 0, Record: e.Bytes()}),
+		otherProto,
+		EncodeResultMsg(&ResultMsg{RunID: runID, JobID: 1 << 40, Record: e.Bytes()}),
+		EncodeResultMsg(short), // one game for a job of 500
+		[]byte("garbage"),
+	}
+	for i, b := range bad {
+		if _, err := js.Publish(ctx, resultsSubject(runID), b, jetstream.WithMsgID("bad-"+string(rune('a'+i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var log logBuf
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan error)
+	go func() {
+		workerDone <- Work(wctx, nc, WorkerOptions{Workers: 2, Version: "test", Registry: builtin.Registry(), Log: &log})
+	}()
+	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	st, err := Coordinate(cctx, nc, db, stage, CoordinatorOptions{Lease: 2 * time.Second, Version: "test", Log: &log})
+	stopWorker()
+	if werr := <-workerDone; werr != nil {
+		t.Fatal(werr)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	got, _ := stage.Digest()
+	if got != want {
+		t.Fatalf("digest %x, local run %x", got, want)
+	}
+	if err := stage.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	if st.Refused != uint64(len(bad)) {
+		t.Fatalf("refused %d of %d bad results:\n%s", st.Refused, len(bad), log.String())
+	}
+	for _, s := range []string{"run another-run", "protocol version 9", "job 1099511627776", "does not match job 0", "not a simpipe result"} {
+		if !strings.Contains(log.String(), s) {
+			t.Errorf("no refusal mentioning %q in:\n%s", s, log.String())
+		}
+	}
+	t.Logf("stats %+v; digest %x", st, got)
+}

@@ -1,0 +1,484 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/stages"
+	"github.com/simpipe/simpipe/store"
+)
+
+// DefaultLease is how long the coordinator waits for a job's result before
+// it checks on the job.
+const DefaultLease = 2 * time.Minute
+
+// publishWindow bounds the jobs published and not yet finished, so that a
+// run of millions of games never floods the stream and a lease runs from
+// close to the moment a job can be picked up.
+const publishWindow = 1024
+
+// CoordinatorOptions configures Coordinate.
+type CoordinatorOptions struct {
+	// Lease is how long a job may go without a result. It is also the job
+	// consumer's AckWait: a worker that stops sending in-progress
+	// acknowledgements for this long loses the job to another. After a
+	// lease the coordinator checks the job's message: if it is gone from
+	// the stream (refused, or lost) the job is published again.
+	Lease time.Duration
+	// Retries and GameTimeout are passed to the workers (see
+	// stages.SimConfig).
+	Retries     int
+	GameTimeout time.Duration
+	// Version is this simpipe's version; workers of another refuse the jobs.
+	Version string
+	// Progress, if not nil, receives live counters.
+	Progress *pipeline.Progress
+	// OnCommit, if not nil, is chained after the coordinator's own hook.
+	OnCommit func(store.CommitStats, time.Duration)
+	// Log receives one line per notable event.
+	Log io.Writer
+}
+
+// CoordinatorStats says what a coordinator did.
+type CoordinatorStats struct {
+	RunID       string
+	Published   uint64 // job messages published (republications included)
+	Republished uint64 // jobs published again after their lease
+	Duplicates  uint64 // results for jobs already finished, ignored
+	Refused     uint64 // result messages refused (other protocol, run, or bad bytes)
+}
+
+// Coordinate plays the stage's pending jobs on workers over JetStream: it
+// publishes the jobs, commits the results that come back through a
+// stages.CheckpointSink (one transaction for a batch of results, their job
+// states and the aggregate) and acknowledges a result message only after its
+// commit. It returns when every job is done or failed, with
+// pipeline.ErrInterrupted if ctx is cancelled first, or the first store
+// error. What is in the streams when it returns stays there for the next
+// coordinator of the run.
+func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.Stage, opts CoordinatorOptions) (CoordinatorStats, error) {
+	var st CoordinatorStats
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	cfg, err := stage.Config()
+	if err != nil {
+		return st, err
+	}
+	if st.RunID, err = RunID(db, stage); err != nil {
+		return st, err
+	}
+	prog := opts.Progress
+	if prog == nil {
+		prog = &pipeline.Progress{}
+	}
+	agg, err := stage.Aggregate()
+	if err != nil {
+		return st, err
+	}
+	prog.Total.Store(cfg.Games)
+	prog.Done.Store(agg.GamesDone + agg.Failed)
+	prog.Failed.Store(agg.Failed)
+	if agg.JobsDone+agg.JobsFailed >= cfg.Jobs {
+		return st, nil
+	}
+
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return st, err
+	}
+	setupCtx, cancelSetup := context.WithTimeout(ctx, 30*time.Second)
+	defer cancelSetup()
+	if err := setupStreams(setupCtx, js); err != nil {
+		return st, err
+	}
+	if err := workersConsumer(setupCtx, js, opts.Lease); err != nil {
+		return st, err
+	}
+	jobsStream, err := js.Stream(setupCtx, JobsStream)
+	if err != nil {
+		return st, err
+	}
+	// A fresh results consumer: results left unacknowledged by a previous
+	// coordinator of this run are delivered again at once.
+	resName := "simpipe-coordinator-" + st.RunID
+	if err := js.DeleteConsumer(setupCtx, ResultsStream, resName); err != nil && !isNotFound(err) {
+		return st, err
+	}
+	resCons, err := js.CreateOrUpdateConsumer(setupCtx, ResultsStream, jetstream.ConsumerConfig{
+		Durable:       resName,
+		FilterSubject: resultsSubject(st.RunID),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       5 * time.Minute, // a commit takes milliseconds; a crash recreates the consumer
+		MaxAckPending: 100000,
+	})
+	if err != nil {
+		return st, err
+	}
+
+	c := &coordinator{
+		opts: opts, cfg: cfg, stage: stage, js: js, jobsStream: jobsStream, prog: prog,
+		spec: RunSpec{
+			SimpipeVersion: opts.Version, RunID: st.RunID, Game: cfg.Game, Lineup: cfg.Players,
+			Models: cfg.Models, Seed: cfg.Seed, MaxActions: cfg.MaxActions, MoveBits: cfg.MoveBits,
+			RotateSeats: cfg.RotateSeats, Retries: opts.Retries, GameTimeout: opts.GameTimeout,
+		},
+		published: map[uint64]*pubJob{}, finished: map[uint64]bool{},
+		wake: make(chan struct{}, 1),
+	}
+	fmt.Fprintf(opts.Log, "simpipe: coordinator: run %s on %s: waiting for workers ('simpipe worker --nats %s')\n",
+		st.RunID, nc.ConnectedUrlRedacted(), nc.ConnectedUrlRedacted())
+
+	srcCtx, stopSrc := context.WithCancel(context.Background())
+	defer stopSrc()
+	c.src = stages.NewJetStreamSource(srcCtx, resCons, stages.JetStreamSourceOptions{
+		MaxInFlight: 4096,
+		OnError:     func(err error) { c.logf("fetching results: %v", err) },
+	})
+	c.sink = stages.NewCheckpointSink(stage, stages.SinkOptions{
+		OnCommit: c.onCommit,
+		Cancel: func(err error) {
+			c.commitErr.Store(&err)
+			c.poke()
+		},
+	})
+	routed := make(chan struct{})
+	go func() {
+		defer close(routed)
+		c.route()
+	}()
+
+	runErr := c.loop(ctx)
+	stopSrc()
+	<-routed
+	c.sink.AwaitCompletion()
+	st.Published, st.Republished = c.published0.Load(), c.republished.Load()
+	st.Duplicates, st.Refused = c.duplicates.Load(), c.refused.Load()
+	if p := c.commitErr.Load(); p != nil {
+		return st, fmt.Errorf("commit: %w", *p)
+	}
+	if runErr != nil {
+		return st, runErr
+	}
+	if ctx.Err() != nil {
+		return st, pipeline.ErrInterrupted
+	}
+	// The run is complete: what is left of it in the streams (jobs
+	// published again whose first result came back, late duplicates) is
+	// of no use to anyone.
+	cleanCtx, cancelClean := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelClean()
+	_ = jobsStream.Purge(cleanCtx, jetstream.WithPurgeSubject(jobsSubject(st.RunID)))
+	_ = js.DeleteConsumer(cleanCtx, ResultsStream, resName)
+	if rs, err := js.Stream(cleanCtx, ResultsStream); err == nil {
+		_ = rs.Purge(cleanCtx, jetstream.WithPurgeSubject(resultsSubject(st.RunID)))
+	}
+	if agg, err := stage.Aggregate(); err == nil {
+		prog.Failed.Store(agg.Failed)
+	}
+	return st, nil
+}
+
+type pubJob struct {
+	job      store.Job
+	seq      uint64 // stream sequence of its latest publication
+	gen      int    // lease generation of its latest publication
+	deadline time.Time
+	// gone is set when a lease check found the message no longer in the
+	// stream: its result may still be on its way to a commit, so the job
+	// is published again only if it is still gone a lease later.
+	gone bool
+}
+
+type fifoEntry struct {
+	msg jetstream.Msg
+	job uint64
+}
+
+type coordinator struct {
+	opts       CoordinatorOptions
+	cfg        *store.Config
+	stage      *store.Stage
+	spec       RunSpec
+	js         jetstream.JetStream
+	jobsStream jetstream.Stream
+	prog       *pipeline.Progress
+	src        *stages.JetStreamSource
+	sink       *stages.CheckpointSink
+	wake       chan struct{}
+
+	commitErr                                    atomic.Pointer[error]
+	allDone                                      atomic.Bool
+	published0, republished, duplicates, refused atomic.Uint64
+	refusedLogged                                atomic.Int32
+
+	mu        sync.Mutex
+	published map[uint64]*pubJob // jobs published and not finished; guarded by mu
+	finished  map[uint64]bool    // jobs finished during this run; guarded by mu
+	fifo      []fifoEntry        // results handed to the sink, in order; guarded by mu
+}
+
+func (c *coordinator) logf(format string, args ...any) {
+	fmt.Fprintf(c.opts.Log, "simpipe: coordinator: "+format+"\n", args...)
+}
+
+func (c *coordinator) poke() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// loop publishes pending jobs (up to publishWindow unfinished at a time)
+// and checks leases, until every job is finished, ctx is cancelled or a
+// commit fails.
+func (c *coordinator) loop(ctx context.Context) error {
+	tick := time.NewTicker(max(c.opts.Lease/4, 10*time.Millisecond))
+	defer tick.Stop()
+	var page []store.Job
+	from, more := uint64(0), true
+	for !c.allDone.Load() && ctx.Err() == nil && c.commitErr.Load() == nil {
+		for more || len(page) > 0 {
+			c.mu.Lock()
+			n := len(c.published)
+			c.mu.Unlock()
+			if n >= publishWindow {
+				break
+			}
+			if len(page) == 0 {
+				var err error
+				var next uint64
+				if page, next, err = c.stage.PendingJobs(from, 256); err != nil {
+					return fmt.Errorf("read jobs: %w", err)
+				}
+				more = next != from
+				from = next
+				continue
+			}
+			j := page[0]
+			page = page[1:]
+			c.mu.Lock()
+			skip := c.finished[j.ID]
+			c.mu.Unlock()
+			if !skip {
+				if err := c.publish(ctx, &pubJob{job: j}); err != nil {
+					return err
+				}
+			}
+		}
+		select {
+		case <-c.wake:
+		case <-tick.C:
+			if err := c.checkLeases(ctx); err != nil {
+				return err
+			}
+		case <-ctx.Done():
+		}
+	}
+	return nil
+}
+
+// publish publishes p's job with p's generation, retrying until the
+// server accepts it or ctx ends.
+func (c *coordinator) publish(ctx context.Context, p *pubJob) error {
+	data := EncodeJobMsg(&JobMsg{Run: c.spec, Job: p.job})
+	backoff := 100 * time.Millisecond
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ack, err := c.js.Publish(pctx, jobsSubject(c.spec.RunID), data, jetstream.WithMsgID(jobMsgID(c.spec.RunID, p.job.ID, p.gen)))
+		cancel()
+		if err == nil {
+			p.seq = ack.Sequence
+			p.deadline = time.Now().Add(c.opts.Lease)
+			c.mu.Lock()
+			if !c.finished[p.job.ID] {
+				c.published[p.job.ID] = p
+			}
+			c.prog.InFlight.Store(int64(len(c.published)))
+			c.mu.Unlock()
+			c.published0.Add(1)
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		c.logf("publishing job %d: %v; retrying", p.job.ID, err)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return nil
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// checkLeases looks at every published job whose lease ran out: if its
+// message is still in the job stream, it is waiting for a worker or held by
+// one (the server redelivers it if that worker goes silent for AckWait),
+// and gets another lease. If it is gone, a worker acknowledged or refused
+// it, or the server lost it: the job gets one more lease for its result to
+// be committed, and is then published again under the next generation.
+func (c *coordinator) checkLeases(ctx context.Context) error {
+	now := time.Now()
+	var due []*pubJob
+	c.mu.Lock()
+	for _, p := range c.published {
+		if now.After(p.deadline) {
+			due = append(due, p)
+		}
+	}
+	c.mu.Unlock()
+	for _, p := range due {
+		gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err := c.jobsStream.GetMsg(gctx, p.seq)
+		cancel()
+		switch {
+		case err == nil:
+			p.deadline = now.Add(c.opts.Lease)
+		case isNotFound(err) && !p.gone:
+			p.gone = true
+			p.deadline = now.Add(c.opts.Lease)
+		case isNotFound(err):
+			c.mu.Lock()
+			live := c.published[p.job.ID] == p
+			c.mu.Unlock()
+			if !live {
+				continue // finished meanwhile
+			}
+			next := &pubJob{job: p.job, gen: p.gen + 1}
+			c.republished.Add(1)
+			if err := c.publish(ctx, next); err != nil {
+				return err
+			}
+		default:
+			if ctx.Err() != nil {
+				return nil
+			}
+			c.logf("checking job %d: %v", p.job.ID, err)
+		}
+	}
+	return nil
+}
+
+// route checks each result message and hands it to the sink, or refuses
+// it. It closes the sink's input when the source closes.
+func (c *coordinator) route() {
+	defer close(c.sink.In())
+	for v := range c.src.Out() {
+		m := v.(jetstream.Msg)
+		r, err := c.check(m)
+		if err != nil {
+			c.refused.Add(1)
+			if c.refusedLogged.Add(1) <= 10 {
+				c.logf("refused result message %s: %v", subjectOf(m), err)
+			}
+			_ = m.TermWithReason(err.Error())
+			c.src.Release(m)
+			continue
+		}
+		c.mu.Lock()
+		c.fifo = append(c.fifo, fifoEntry{msg: m, job: r.Job.ID})
+		c.mu.Unlock()
+		c.sink.In() <- *r
+	}
+}
+
+// check decodes a result message and checks it against the run and its
+// job, so that nothing but a result of this run's job reaches a commit.
+func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
+	rm, err := DecodeResultMsg(m.Data())
+	if err != nil {
+		return nil, err
+	}
+	if rm.RunID != c.spec.RunID {
+		return nil, fmt.Errorf("%w: result of run %s, this coordinator runs %s", ErrProtocol, rm.RunID, c.spec.RunID)
+	}
+	if rm.JobID >= c.cfg.Jobs {
+		return nil, fmt.Errorf("%w: result for job %d of a run of %d jobs", ErrBadMessage, rm.JobID, c.cfg.Jobs)
+	}
+	c.mu.Lock()
+	p := c.published[rm.JobID]
+	c.mu.Unlock()
+	var job store.Job
+	if p != nil {
+		job = p.job
+	} else {
+		// Not published by this coordinator: a previous one's, or a job
+		// already finished (the commit counts it as a duplicate).
+		jobs, _, err := c.stage.PendingJobs(rm.JobID, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(jobs) == 0 || jobs[0].ID != rm.JobID {
+			return &store.JobResult{Job: store.Job{ID: rm.JobID}}, nil
+		}
+		job = jobs[0]
+	}
+	chunk, err := store.DecodeChunk(rm.Record)
+	if err != nil {
+		return nil, fmt.Errorf("%w: job %d: %v", ErrBadMessage, rm.JobID, err)
+	}
+	games := uint64(job.Count)
+	if job.Only != nil {
+		games = uint64(len(job.Only))
+	}
+	failed := uint64(0)
+	for _, raw := range chunk.Raw {
+		if store.Status(raw[0]) == store.Failed {
+			failed++
+		}
+	}
+	switch {
+	case chunk.First != job.First || uint64(len(chunk.Raw)) != games || chunk.MoveBits != c.cfg.MoveBits:
+		err = fmt.Errorf("record of games %d+%d does not match job %d (games %d+%d)", chunk.First, len(chunk.Raw), job.ID, job.First, games)
+	case rm.Delta.GamesDone+rm.Delta.Failed != games || rm.Delta.Failed != failed || uint64(len(rm.Failures)) != failed:
+		err = fmt.Errorf("aggregate or failures do not match the record of job %d", job.ID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadMessage, err)
+	}
+	return &store.JobResult{Job: job, Record: rm.Record, Delta: rm.Delta, Failures: rm.Failures, Attempts: rm.Attempts}, nil
+}
+
+// onCommit runs after each commit of the sink: the batch was the oldest
+// st.Jobs+st.Duplicates results handed to it, each now committed or counted
+// as a duplicate, so their messages are acknowledged now, never before.
+func (c *coordinator) onCommit(st store.CommitStats, d time.Duration) {
+	n := int(st.Jobs + st.Duplicates)
+	c.mu.Lock()
+	batch := c.fifo[:n:n]
+	c.fifo = c.fifo[n:]
+	for _, e := range batch {
+		c.finished[e.job] = true
+		delete(c.published, e.job)
+	}
+	c.prog.InFlight.Store(int64(len(c.published)))
+	c.mu.Unlock()
+	for _, e := range batch {
+		_ = e.msg.Ack() // if it is lost, the result comes again and counts as a duplicate
+		c.src.Release(e.msg)
+	}
+	c.duplicates.Add(st.Duplicates)
+	c.prog.Done.Store(st.Finished)
+	c.prog.Failed.Store(st.Failed)
+	c.prog.Played.Add(st.Games)
+	c.prog.Commits.Add(1)
+	c.prog.CommitNano.Store(int64(d))
+	if c.opts.OnCommit != nil {
+		c.opts.OnCommit(st, d)
+	}
+	if agg, err := c.stage.Aggregate(); err == nil && agg.JobsDone+agg.JobsFailed >= c.cfg.Jobs {
+		c.allDone.Store(true)
+	}
+	c.poke()
+}

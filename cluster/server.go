@@ -1,0 +1,78 @@
+// Package cluster runs simpipe beyond one machine: an embedded NATS server
+// with JetStream, the job and result messages, the coordinator that
+// publishes a run's jobs and commits the results that come back, and the
+// worker that plays jobs from any coordinator.
+//
+// The checkpoint DB stays the single source of truth: a result counts once
+// it is committed there, in the same single transaction as a local run's.
+// Everything in JetStream is work in flight, which a lost server, worker or
+// coordinator only delays.
+package cluster
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+)
+
+// ServerOptions configures an embedded NATS server.
+type ServerOptions struct {
+	// StoreDir holds JetStream's file store.
+	StoreDir string
+	// Listen is host:port; port 0 picks a free one. 127.0.0.1:4222 if
+	// empty.
+	Listen string
+	// SyncAlways fsyncs every write to the file store before acknowledging
+	// it. Without it the server syncs every two minutes, so a machine crash
+	// (not a process crash) can lose recently accepted messages.
+	SyncAlways bool
+	// Logs turns on the server's own log lines (on stderr).
+	Logs bool
+}
+
+// StartServer starts an embedded NATS server with JetStream on a file
+// store and waits until it accepts connections. Shut it down with
+// Shutdown and WaitForShutdown.
+func StartServer(o ServerOptions) (*server.Server, error) {
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:4222"
+	}
+	host, port, err := net.SplitHostPort(o.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("--listen %q: %w", o.Listen, err)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil || p < 0 || p > 65535 {
+		return nil, fmt.Errorf("--listen %q: bad port", o.Listen)
+	}
+	if p == 0 {
+		p = server.RANDOM_PORT
+	}
+	opts := &server.Options{
+		Host:       host,
+		Port:       p,
+		JetStream:  true,
+		StoreDir:   o.StoreDir,
+		SyncAlways: o.SyncAlways,
+		NoSigs:     true, // the embedding process handles signals
+		NoLog:      !o.Logs,
+		HTTPPort:   0,
+		MaxPayload: 8 << 20, // a job carries the run's models
+	}
+	s, err := server.NewServer(opts)
+	if err != nil {
+		return nil, err
+	}
+	if o.Logs {
+		s.ConfigureLogger()
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		s.Shutdown()
+		return nil, fmt.Errorf("nats server on %s did not start within 10s", o.Listen)
+	}
+	return s, nil
+}
