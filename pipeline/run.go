@@ -109,7 +109,10 @@ func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Optio
 		return fmt.Errorf("read jobs: %w", err)
 	}
 	if ctx.Err() != nil {
-		return ErrInterrupted
+		// Cancelled: interrupted, unless the last job was already done.
+		if pending, _, err := stage.PendingJobs(0, 1); err != nil || len(pending) > 0 {
+			return ErrInterrupted
+		}
 	}
 	if agg, err = stage.Aggregate(); err == nil {
 		prog.Failed.Store(agg.Failed)
