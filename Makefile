@@ -64,10 +64,13 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet -tags testgames ./cmd/simpipe/ ./cli/
 
-# Fuzz every decoder of stored records and every game for FUZZTIME each.
+# Fuzz every decoder of stored records and NATS messages, and every game,
+# for FUZZTIME each.
 fuzz:
 	for f in FuzzDecodeChunk FuzzDecodeJob FuzzDecodeAggregate; do \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./store/ || exit 1; done
+	for f in FuzzDecodeJobMsg FuzzDecodeResultMsg; do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./cluster/ || exit 1; done
 	for p in $$($(GO) list ./game/...); do \
 		if $(GO) test -list '^FuzzPlay$$' $$p | grep -q FuzzPlay; then \
 			$(GO) test -run '^$$' -fuzz '^FuzzPlay$$' -fuzztime $(FUZZTIME) $$p || exit 1; fi; done
