@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/simpipe/simpipe/cluster"
 )
 
@@ -241,4 +246,190 @@ func TestNATSRefusesOtherProtocol(t *testing.T) {
 		}
 	}
 	t.Logf("bad worker: %s; coordinator republished %d jobs", line, st[1])
+}
+
+// waitLiveGames waits until the run on db has committed at least n games,
+// as its live status (inspect on a running DB) says.
+func waitLiveGames(t *testing.T, db string, n uint64, timeout time.Duration) uint64 {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		if _, err := os.Stat(db + ".live"); err == nil {
+			if r := inspect(t, db); r.Live != nil && r.Live.GamesDone >= n {
+				return r.Live.GamesDone
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the run on %s did not commit %d games within %s", db, n, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestNATSCoordinatorKilled SIGKILLs the coordinator in the middle of a run
+// while two workers go on playing, then starts it again on the same DB. The
+// results the workers published meanwhile wait in the result stream; copies
+// of results already published are injected under fresh message IDs (as a
+// worker that played a republished job after the server's duplicate window
+// would send them): the resumed coordinator commits each job once, ignores
+// and counts every late copy, and the digest equals a local run's.
+func TestNATSCoordinatorKilled(t *testing.T) {
+	want := natsReference(t)
+	url := startNATS(t)
+	// Record every result published, to inject late copies of them.
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	var (
+		capMu    sync.Mutex
+		captured []*nats.Msg
+	)
+	sub, err := nc.Subscribe("simpipe.results.>", func(m *nats.Msg) {
+		capMu.Lock()
+		captured = append(captured, m)
+		capMu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+
+	db := filepath.Join(t.TempDir(), "coord.db")
+	args := append([]string{"run", "--db", db, "--nats", url, "--lease", "2s"}, natsArgs...)
+	first := start(t, nil, args...)
+	w1 := start(t, nil, "worker", "--nats", url, "--workers", "1")
+	w2 := start(t, nil, "worker", "--nats", url, "--workers", "1")
+	live := waitLiveGames(t, db, 6000, 60*time.Second)
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.wait(t, 10*time.Second)
+	verify(t, db) // the checkpoint is consistent after the kill
+	mid := inspect(t, db)
+	if mid.GamesDone == 0 || mid.GamesDone >= mid.GamesTotal {
+		t.Fatalf("killed coordinator left %d of %d games", mid.GamesDone, mid.GamesTotal)
+	}
+	// The workers go on playing without a coordinator for a while.
+	time.Sleep(time.Second)
+
+	const late = 25
+	capMu.Lock()
+	inject := append([]*nats.Msg(nil), captured[:min(late, len(captured))]...)
+	capMu.Unlock()
+	if len(inject) < late {
+		t.Fatalf("only %d results published before the kill", len(inject))
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range inject {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := js.Publish(ctx, m.Subject, m.Data, jetstream.WithMsgID(fmt.Sprintf("late-copy-%d", i)))
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	waiting := 0
+	if si, err := js.Stream(context.Background(), cluster.ResultsStream); err == nil {
+		waiting = int(si.CachedInfo().State.Msgs)
+	}
+
+	second := start(t, nil, args...)
+	if code := second.wait(t, 60*time.Second); code != 0 {
+		t.Fatalf("resumed coordinator exit %d: %s", code, second.stderr())
+	}
+	n1, n2 := stopWorker(t, w1), stopWorker(t, w2)
+	got := inspect(t, db)
+	sameOutcome(t, got, want)
+	verify(t, db)
+	if got.JobsByState["done"] != 300 {
+		t.Fatalf("jobs: %v", got.JobsByState)
+	}
+	st := coordStats(t, second)
+	t.Logf("killed the coordinator after %d games committed (%d in the DB after the kill); %d results waiting in the stream at the restart, %d of them late copies; "+
+		"workers played %d and %d results; resumed coordinator: published %d, republished %d, ignored %d duplicate results, refused %d; digest %s",
+		live, mid.GamesDone, waiting, late, n1, n2, st[0], st[1], st[2], st[3], got.ResultsDigest)
+	if st[2] < late {
+		t.Fatalf("the resumed coordinator ignored %d duplicate results, want at least the %d late copies:\n%s", st[2], late, second.stderr())
+	}
+}
+
+// freePort returns a loopback TCP port nothing listens on.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// startNATSProc starts 'simpipe nats-server' on store and addr and waits
+// until it listens.
+func startNATSProc(t *testing.T, store, addr string) *proc {
+	t.Helper()
+	p := start(t, nil, "nats-server", "--store", store, "--listen", addr)
+	p.waitFor(t, "listening on", 20*time.Second)
+	return p
+}
+
+// TestNATSServerRestarted SIGKILLs the NATS server (a 'simpipe nats-server'
+// process) in the middle of a run and starts it again on the same store and
+// port: the coordinator and both workers reconnect, the streams and
+// consumers come back from the store, and the run completes with a local
+// run's digest.
+func TestNATSServerRestarted(t *testing.T) {
+	want := natsReference(t)
+	store := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	url := "nats://" + addr
+	srv := startNATSProc(t, store, addr)
+
+	db := filepath.Join(t.TempDir(), "srv.db")
+	coord := start(t, nil, append([]string{"run", "--db", db, "--nats", url, "--lease", "2s"}, natsArgs...)...)
+	w1 := start(t, nil, "worker", "--nats", url, "--workers", "1")
+	w2 := start(t, nil, "worker", "--nats", url, "--workers", "1")
+	live := waitLiveGames(t, db, 6000, 60*time.Second)
+	if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	srv.wait(t, 10*time.Second)
+	down := time.Now()
+	time.Sleep(time.Second)
+	srv2 := startNATSProc(t, store, addr)
+	outage := time.Since(down)
+	if code := coord.wait(t, 90*time.Second); code != 0 {
+		t.Fatalf("coordinator exit %d: %s", code, coord.stderr())
+	}
+	n1, n2 := stopWorker(t, w1), stopWorker(t, w2)
+	got := inspect(t, db)
+	sameOutcome(t, got, want)
+	verify(t, db)
+	if got.JobsByState["done"] != 300 {
+		t.Fatalf("jobs: %v", got.JobsByState)
+	}
+	for _, p := range []*proc{coord, w1, w2} {
+		if !strings.Contains(p.stderr(), "reconnected to") {
+			t.Fatalf("%v did not reconnect:\n%s", p.cmd.Args, p.stderr())
+		}
+	}
+	_ = srv2.cmd.Process.Signal(syscall.SIGINT)
+	if code := srv2.wait(t, 20*time.Second); code != 0 {
+		t.Fatalf("nats-server exit %d: %s", code, srv2.stderr())
+	}
+	if os.Getenv("SIMPIPE_NATS_DEBUG") != "" {
+		t.Logf("coordinator:\n%s\nworker 1:\n%s\nworker 2:\n%s", coord.stderr(), w1.stderr(), w2.stderr())
+	}
+	st := coordStats(t, coord)
+	t.Logf("SIGKILLed the NATS server after %d games committed, restarted it on the same store %.1fs later; all three clients reconnected; "+
+		"workers played %d and %d results; coordinator: published %d, republished %d, ignored %d duplicate results, refused %d; digest %s",
+		live, outage.Seconds(), n1, n2, st[0], st[1], st[2], st[3], got.ResultsDigest)
 }

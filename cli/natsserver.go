@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -33,10 +35,22 @@ func (c *natsServerCmd) Run(ctx context.Context, s *streams) error {
 }
 
 // connectNATS connects to url, reconnecting for ever after a lost
-// connection (a restarted server picks up where it was).
-func connectNATS(url, name string) (*nats.Conn, error) {
+// connection (a restarted server picks up where it was: streams and durable
+// consumers live in its file store), and says on log when the connection
+// is lost and found again.
+func connectNATS(url, name string, log io.Writer) (*nats.Conn, error) {
+	who := strings.TrimPrefix(name, "simpipe ")
 	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250*time.Millisecond),
-		nats.RetryOnFailedConnect(false))
+		nats.ReconnectJitter(100*time.Millisecond, time.Second), nats.RetryOnFailedConnect(false),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err == nil {
+				return // closed by this process
+			}
+			fmt.Fprintf(log, "simpipe: %s: lost the NATS server (%v); reconnecting\n", who, err)
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			fmt.Fprintf(log, "simpipe: %s: reconnected to %s\n", who, nc.ConnectedUrlRedacted())
+		}))
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("--nats %s: %w", url, err))
 	}
@@ -64,7 +78,7 @@ func (c *runCmd) runNATS(ctx context.Context, reg *game.Registry, db *store.DB, 
 		defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
 		url = srv.ClientURL()
 		fmt.Fprintf(s.err, "simpipe: embedded NATS server on %s; more workers may join with 'simpipe worker --nats %s'\n", url, url)
-		wnc, err := connectNATS(url, "simpipe worker (embedded)")
+		wnc, err := connectNATS(url, "simpipe worker (embedded)", s.err)
 		if err != nil {
 			return err
 		}
@@ -78,7 +92,7 @@ func (c *runCmd) runNATS(ctx context.Context, reg *game.Registry, db *store.DB, 
 		}()
 		defer func() { stopWorker(); <-workerDone }()
 	}
-	nc, err := connectNATS(url, "simpipe coordinator")
+	nc, err := connectNATS(url, "simpipe coordinator", s.err)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type workerCmd struct {
 func (c *workerCmd) Validate() error { return resolveWorkers(&c.Workers) }
 
 func (c *workerCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
-	nc, err := connectNATS(c.NATS, "simpipe worker")
+	nc, err := connectNATS(c.NATS, "simpipe worker", s.err)
 	if err != nil {
 		return err
 	}

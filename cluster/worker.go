@@ -73,6 +73,13 @@ func Work(ctx context.Context, nc *nats.Conn, opts WorkerOptions) error {
 		OnError:     func(err error) { logf("fetching jobs: %v", err) },
 	})
 	sink := stages.NewJetStreamSink(js, stages.JetStreamSinkOptions{
+		// The result is stored: free the job's slot for the next one
+		// without waiting for the job's acknowledgement to be confirmed.
+		OnPublished: func(p stages.JetStreamPublish) {
+			if p.Ack != nil {
+				src.Release(p.Ack)
+			}
+		},
 		OnDone: func(p stages.JetStreamPublish, err error) {
 			if p.Ack != nil {
 				src.Release(p.Ack)

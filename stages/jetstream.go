@@ -208,9 +208,14 @@ type JetStreamSinkOptions struct {
 	// if zero.
 	Timeout time.Duration
 	// OnDone, if not nil, is called with each received item once the sink
-	// is done with it, with the error of its acknowledgement or termination
+	// is done with it (from several goroutines at once), with the error of its acknowledgement or termination
 	// if that failed (the server will redeliver the message).
 	OnDone func(JetStreamPublish, error)
+	// OnPublished, if not nil, is called with each item as soon as the
+	// server has accepted its publication, before Ack is acknowledged: a
+	// source can release Ack's slot then, since a lost acknowledgement only
+	// means a redelivery whose result the server de-duplicates.
+	OnPublished func(JetStreamPublish)
 	// OnError, if not nil, is told about failed publish attempts; the sink
 	// retries until the server accepts.
 	OnError func(error)
@@ -247,26 +252,53 @@ func (s *JetStreamSink) In() chan<- any { return s.in }
 // acknowledged.
 func (s *JetStreamSink) AwaitCompletion() { <-s.done }
 
+// maxAcking bounds the acknowledgements a JetStreamSink waits on at once.
+const maxAcking = 256
+
 func (s *JetStreamSink) run() {
-	defer close(s.done)
+	var acking sync.WaitGroup
+	defer func() {
+		acking.Wait()
+		close(s.done)
+	}()
+	sem := make(chan struct{}, maxAcking)
 	for v := range s.in {
 		p := v.(JetStreamPublish)
-		var err error
 		if p.Term != "" {
+			var err error
 			if p.Ack != nil {
 				err = p.Ack.TermWithReason(p.Term)
 			}
-		} else {
-			s.publish(p)
-			if p.Ack != nil {
-				ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
-				err = p.Ack.DoubleAck(ctx)
-				cancel()
+			if s.opts.OnDone != nil {
+				s.opts.OnDone(p, err)
 			}
+			continue
 		}
-		if s.opts.OnDone != nil {
-			s.opts.OnDone(p, err)
+		s.publish(p)
+		if s.opts.OnPublished != nil {
+			s.opts.OnPublished(p)
 		}
+		if p.Ack == nil {
+			if s.opts.OnDone != nil {
+				s.opts.OnDone(p, nil)
+			}
+			continue
+		}
+		// The result is stored: acknowledge its message without holding
+		// up the next publication. A confirmation normally takes a round
+		// trip, but one can be lost (the server restarted and forgot the
+		// delivery): that must not stall the results behind it.
+		sem <- struct{}{}
+		acking.Add(1)
+		go func() {
+			defer func() { <-sem; acking.Done() }()
+			ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
+			err := p.Ack.DoubleAck(ctx)
+			cancel()
+			if s.opts.OnDone != nil {
+				s.opts.OnDone(p, err)
+			}
+		}()
 	}
 }
 
