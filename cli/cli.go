@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 
@@ -39,6 +40,10 @@ const (
 	exitNoSpace     = 4
 	exitInterrupted = 130
 )
+
+// progName is the name the CLI calls itself in help and messages: the
+// program's file name (an author's own binary is not "simpipe"), set by Main.
+var progName = "simpipe"
 
 // GCPercent is the garbage collector target Main sets unless GOGC is set.
 // Simulations allocate little but steadily (results records) on a small
@@ -94,6 +99,9 @@ func usageErr(err error) error { return &exitErr{exitUsage, err} }
 // of reg and returns the exit code. The first SIGINT or SIGTERM stops a run
 // gracefully; a second exits at once.
 func Main(reg *game.Registry, args []string) int {
+	if name := filepath.Base(os.Args[0]); name != "" && name != "." && name != string(filepath.Separator) {
+		progName = name
+	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(GCPercent)
 	}
@@ -108,7 +116,7 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 	var c cli
 	exitCode := -1
 	parser, err := kong.New(&c,
-		kong.Name("simpipe"),
+		kong.Name(progName),
 		kong.Description("Resumable, exactly-once self-play simulations for game AIs."),
 		kong.Vars{"version": Version},
 		kong.Writers(stdout, stderr),
@@ -132,7 +140,7 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 		return exitCode
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "simpipe: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", progName, err)
 		return exitUsage
 	}
 	err = kctx.Run()
@@ -151,7 +159,7 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 		code = exitUsage // the file, not simpipe, is at fault
 	}
 	if ee == nil || ee.err != nil { // a nil err means the command already reported
-		fmt.Fprintf(stderr, "simpipe: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", progName, err)
 	}
 	return code
 }
@@ -171,10 +179,10 @@ func signalContext() (context.Context, func()) {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "\nsimpipe: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)")
+		fmt.Fprintf(os.Stderr, "\n%s: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)\n", progName)
 		cancel()
 		<-sigs
-		fmt.Fprintln(os.Stderr, "simpipe: exiting immediately; run the same command again to resume")
+		fmt.Fprintf(os.Stderr, "%s: exiting immediately; run the same command again to resume\n", progName)
 		os.Exit(exitInterrupted)
 	}()
 	return ctx, func() { signal.Stop(sigs); cancel() }

@@ -129,9 +129,9 @@ func (c *evalCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error
 	}
 	if interrupted {
 		if c.DB == "" {
-			fmt.Fprintln(s.err, "simpipe: interrupted; without --db the evaluation's games are not kept")
+			fmt.Fprintf(s.err, "%s: interrupted; without --db the evaluation's games are not kept\n", progName)
 		} else {
-			fmt.Fprintln(s.err, "simpipe: interrupted; run the same command again to resume")
+			fmt.Fprintf(s.err, "%s: interrupted; run the same command again to resume\n", progName)
 		}
 		return &exitErr{exitInterrupted, nil}
 	}

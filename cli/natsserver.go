@@ -26,8 +26,7 @@ func (c *natsServerCmd) Run(ctx context.Context, s *streams) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	fmt.Fprintf(s.err, "simpipe: nats-server: listening on %s, JetStream store %s (sync on every write: %v); Ctrl-C stops it\n",
-		srv.ClientURL(), c.Store, c.Sync)
+	fmt.Fprintf(s.err, "%s: nats-server: listening on %s, JetStream store %s (sync on every write: %v); Ctrl-C stops it\n", progName, srv.ClientURL(), c.Store, c.Sync)
 	<-ctx.Done()
 	srv.Shutdown()
 	srv.WaitForShutdown()
@@ -46,10 +45,10 @@ func connectNATS(url, name string, log io.Writer) (*nats.Conn, error) {
 			if err == nil {
 				return // closed by this process
 			}
-			fmt.Fprintf(log, "simpipe: %s: lost the NATS server (%v); reconnecting\n", who, err)
+			fmt.Fprintf(log, "%s: %s: lost the NATS server (%v); reconnecting\n", progName, who, err)
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
-			fmt.Fprintf(log, "simpipe: %s: reconnected to %s\n", who, nc.ConnectedUrlRedacted())
+			fmt.Fprintf(log, "%s: %s: reconnected to %s\n", progName, who, nc.ConnectedUrlRedacted())
 		}))
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("--nats %s: %w", url, err))
@@ -77,7 +76,7 @@ func (c *runCmd) runNATS(ctx context.Context, reg *game.Registry, db *store.DB, 
 		}
 		defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
 		url = srv.ClientURL()
-		fmt.Fprintf(s.err, "simpipe: embedded NATS server on %s; more workers may join with 'simpipe worker --nats %s'\n", url, url)
+		fmt.Fprintf(s.err, "%s: embedded NATS server on %s; more workers may join with '%s worker --nats %s'\n", progName, url, progName, url)
 		wnc, err := connectNATS(url, "simpipe worker (embedded)", s.err)
 		if err != nil {
 			return err
@@ -102,8 +101,7 @@ func (c *runCmd) runNATS(ctx context.Context, reg *game.Registry, db *store.DB, 
 		Progress: prog, OnCommit: onCommit, Log: s.err,
 	})
 	if st.RunID != "" {
-		fmt.Fprintf(s.err, "simpipe: coordinator: run %s: published %d job messages (%d again after their lease), ignored %d duplicate results, refused %d result messages\n",
-			st.RunID, st.Published, st.Republished, st.Duplicates, st.Refused)
+		fmt.Fprintf(s.err, "%s: coordinator: run %s: published %d job messages (%d again after their lease), ignored %d duplicate results, refused %d result messages\n", progName, st.RunID, st.Published, st.Republished, st.Duplicates, st.Refused)
 	}
 	return err
 }

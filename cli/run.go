@@ -141,7 +141,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 			GamesPerSec: float64(done-startDone) / el.Seconds(), Uptime: el.Round(time.Second).String(),
 		}
 	}); err != nil {
-		fmt.Fprintf(s.err, "simpipe: warning: no live status for inspect: %v\n", err)
+		fmt.Fprintf(s.err, "%s: warning: no live status for inspect: %v\n", progName, err)
 	}
 	var onCommit func(store.CommitStats, time.Duration)
 	if metricsLn != nil {
@@ -155,11 +155,10 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		srv := m.Serve(metricsLn)
 		defer srv.Close() // before db.Close: scrapes read the DB
 		onCommit = m.OnCommit
-		fmt.Fprintf(s.err, "simpipe: metrics on %s\n", srv.URL())
+		fmt.Fprintf(s.err, "%s: metrics on %s\n", progName, srv.URL())
 	}
 
-	fmt.Fprintf(s.err, "simpipe: %s: %s, %d games, seed %d, players %s, %d workers\n",
-		c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
+	fmt.Fprintf(s.err, "%s: %s: %s, %d games, seed %d, players %s, %d workers\n", progName, c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
 	rep := startProgress(c.Progress, s.err, prog, startDone)
 	var runErr error
 	if c.NATS != "" {
@@ -177,8 +176,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	switch {
 	case errors.Is(runErr, pipeline.ErrInterrupted):
 		if aggErr == nil {
-			fmt.Fprintf(s.err, "simpipe: interrupted: %d of %d games are saved; run the same command again to resume\n",
-				agg.GamesDone+agg.Failed, cfg.Games)
+			fmt.Fprintf(s.err, "%s: interrupted: %d of %d games are saved; run the same command again to resume\n", progName, agg.GamesDone+agg.Failed, cfg.Games)
 		}
 		return &exitErr{exitInterrupted, nil}
 	case errors.Is(runErr, store.ErrNoSpace):
@@ -211,7 +209,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 			played, el.Round(time.Millisecond), float64(played)/el.Seconds(), d)
 	}
 	if agg.Failed > 0 {
-		fmt.Fprintf(s.err, "simpipe: %d games failed on every attempt; see 'simpipe inspect %s'\n", agg.Failed, c.DB)
+		fmt.Fprintf(s.err, "%s: %d games failed on every attempt; see '%s inspect %s'\n", progName, agg.Failed, progName, c.DB)
 		return &exitErr{exitGamesFailed, nil}
 	}
 	return nil

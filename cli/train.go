@@ -75,7 +75,7 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 	rep.stop()
 	switch {
 	case errors.Is(err, pipeline.ErrInterrupted):
-		fmt.Fprintln(s.err, "simpipe: interrupted; run the same command again to resume the training")
+		fmt.Fprintf(s.err, "%s: interrupted; run the same command again to resume the training\n", progName)
 		return &exitErr{exitInterrupted, nil}
 	case errors.Is(err, train.ErrSettings), errors.Is(err, pipeline.ErrConflict), errors.Is(err, ai.ErrBadPlayers):
 		return usageErr(err)

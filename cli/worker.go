@@ -27,6 +27,6 @@ func (c *workerCmd) Run(ctx context.Context, reg *game.Registry, s *streams) err
 		Workers: c.Workers, Version: Version, Registry: reg, Log: s.err,
 		OnResult: func() { results.Add(1) },
 	})
-	fmt.Fprintf(s.err, "simpipe: worker: stopped after %d results\n", results.Load())
+	fmt.Fprintf(s.err, "%s: worker: stopped after %d results\n", progName, results.Load())
 	return err
 }
