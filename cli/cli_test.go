@@ -221,19 +221,19 @@ func referenceFor(t *testing.T, args []string) report {
 	return inspect(t, db)
 }
 
-// crashCycle runs args into a new DB, SIGKILLing it after random delays of
-// lo to hi ms until kills kills have landed, checks the DB after every kill,
-// lets the last run finish and compares the outcome with want.
-func crashCycle(t *testing.T, args []string, want report, kills, lo, hi int) {
+// killRepeatedly starts the binary with argsFor(attempt) again and again,
+// SIGKILLing it after a random delay of lo to hi ms, and calling afterKill,
+// until kills kills have landed; then it lets the next start finish and
+// returns the number of kills. A run that fails, or that finishes before
+// enough kills landed, fails the test.
+func killRepeatedly(t *testing.T, kills, lo, hi int, argsFor func(attempt int) []string, afterKill func()) int {
 	t.Helper()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("kill-time seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	db := filepath.Join(t.TempDir(), "crash.db")
 	landed := 0
 	for attempt := 0; ; attempt++ {
-		workers := fmt.Sprint(1 + attempt%3) // vary the worker count across resumes
-		cmd := exec.Command(bin, append([]string{"run", "--db", db, "--workers", workers}, args...)...)
+		cmd := exec.Command(bin, argsFor(attempt)...)
 		var errb bytes.Buffer
 		cmd.Stderr = &errb
 		if err := cmd.Start(); err != nil {
@@ -250,22 +250,33 @@ func crashCycle(t *testing.T, args []string, want report, kills, lo, hi int) {
 			if err != nil {
 				t.Fatalf("run exited: %v\n%s", err, errb.String())
 			}
+			if landed < kills {
+				t.Fatalf("only %d of %d kills landed before the run finished", landed, kills)
+			}
+			return landed
 		case <-time.After(delay):
 			_ = cmd.Process.Signal(syscall.SIGKILL)
 			<-exited
 			landed++
-			verify(t, db) // consistent after every kill
-			continue
+			afterKill()
 		}
-		break
 	}
+}
+
+// crashCycle runs args into a new DB, SIGKILLing it after random delays of
+// lo to hi ms until kills kills have landed, checks the DB after every kill,
+// lets the last run finish and compares the outcome with want.
+func crashCycle(t *testing.T, args []string, want report, kills, lo, hi int) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "crash.db")
+	landed := killRepeatedly(t, kills, lo, hi, func(attempt int) []string {
+		workers := fmt.Sprint(1 + attempt%3) // vary the worker count across resumes
+		return append([]string{"run", "--db", db, "--workers", workers}, args...)
+	}, func() { verify(t, db) }) // consistent after every kill
 	got := inspect(t, db)
 	verify(t, db)
 	t.Logf("kills %d, games %d: lost 0, duplicated 0 (every game index has exactly one result); digest %s",
 		landed, got.GamesDone, got.ResultsDigest)
-	if landed < kills {
-		t.Fatalf("only %d of %d kills landed before the run finished", landed, kills)
-	}
 	sameOutcome(t, got, want)
 }
 
@@ -525,37 +536,8 @@ func TestTrainResumesToSameModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed := uint64(time.Now().UnixNano())
-	t.Logf("kill-time seed %d", seed)
-	rng := rand.New(rand.NewPCG(seed, 1))
 	db, out := filepath.Join(dir, "killed.db"), filepath.Join(dir, "killed.json")
-	kills := 0
-	for {
-		cmd := exec.Command(bin, args(db, out)...)
-		var errb bytes.Buffer
-		cmd.Stderr = &errb
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		delay := time.Duration(150+rng.IntN(700)) * time.Millisecond
-		if kills >= 5 {
-			delay = time.Hour
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Fatalf("training exited: %v\n%s", err, errb.String())
-			}
-		case <-time.After(delay):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-exited
-			kills++
-			continue
-		}
-		break
-	}
+	kills := killRepeatedly(t, 5, 150, 850, func(int) []string { return args(db, out) }, func() {})
 	got, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
