@@ -99,17 +99,17 @@ func DecodeAggregate(b []byte) (*Aggregate, error) {
 }
 
 func decodeAggregateBody(b []byte) (*Aggregate, error) {
-	r := reader{b: b}
-	r.version("aggregate")
+	r := newReader(b)
+	readVersion(r, "aggregate")
 	a := &Aggregate{}
 	f := a.fields()
-	if n := int(r.byte("field count")); r.err == nil && n != len(f) {
-		r.fail(fmt.Sprintf("aggregate has %d fields, want %d", n, len(f)))
+	if n := int(r.Byte("field count")); r.Err == nil && n != len(f) {
+		r.Fail(fmt.Sprintf("aggregate has %d fields, want %d", n, len(f)))
 	}
 	for _, p := range f {
-		*p = r.uvarint("aggregate field")
+		*p = r.Uvarint("aggregate field")
 	}
-	if err := r.done("aggregate"); err != nil {
+	if err := r.Done("aggregate"); err != nil {
 		return nil, err
 	}
 	return a, nil

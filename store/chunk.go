@@ -154,42 +154,42 @@ func DecodeChunk(b []byte) (*Chunk, error) {
 }
 
 func decodeChunkBody(b []byte) (*Chunk, error) {
-	r := reader{b: b}
-	r.version("results record")
-	bits := int(r.byte("move width"))
-	first := r.uvarint("first game")
-	count := r.uvarint("game count")
-	if r.err == nil && (bits < 1 || bits > 64) {
-		r.fail(fmt.Sprintf("move width %d", bits))
+	r := newReader(b)
+	readVersion(r, "results record")
+	bits := int(r.Byte("move width"))
+	first := r.Uvarint("first game")
+	count := r.Uvarint("game count")
+	if r.Err == nil && (bits < 1 || bits > 64) {
+		r.Fail(fmt.Sprintf("move width %d", bits))
 	}
-	if r.err == nil && count > uint64(len(r.b)) {
-		r.fail(fmt.Sprintf("%d games in %d bytes", count, len(r.b)))
+	if r.Err == nil && count > uint64(len(r.B)) {
+		r.Fail(fmt.Sprintf("%d games in %d bytes", count, len(r.B)))
 	}
-	if r.err != nil {
-		return nil, r.err
+	if r.Err != nil {
+		return nil, r.Err
 	}
 	c := &Chunk{First: first, MoveBits: bits, Raw: make([][]byte, 0, count)}
 	for i := uint64(0); i < count; i++ {
-		start := r.b
-		status := Status(r.byte("status"))
+		start := r.B
+		status := Status(r.Byte("status"))
 		switch status {
 		case Failed:
 		case Completed, Incomplete:
-			r.byte("winners")
-			n := r.uvarint("move count")
-			if n > uint64(len(r.b))*8 {
-				r.fail("move count")
+			r.Byte("winners")
+			n := r.Uvarint("move count")
+			if n > uint64(len(r.B))*8 {
+				r.Fail("move count")
 			}
-			r.bytes((n*uint64(bits)+7)/8, "moves")
+			r.Next((n*uint64(bits)+7)/8, "moves")
 		default:
-			r.fail(fmt.Sprintf("game status %d", status))
+			r.Fail(fmt.Sprintf("game status %d", status))
 		}
-		if r.err != nil {
-			return nil, fmt.Errorf("game %d: %w", first+i, r.err)
+		if r.Err != nil {
+			return nil, fmt.Errorf("game %d: %w", first+i, r.Err)
 		}
-		c.Raw = append(c.Raw, start[:len(start)-len(r.b)])
+		c.Raw = append(c.Raw, start[:len(start)-len(r.B)])
 	}
-	if err := r.done("results record"); err != nil {
+	if err := r.Done("results record"); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -203,18 +203,18 @@ func (c *Chunk) Entry(i int) GameEntry {
 
 // DecodeEntry decodes one entry encoded with moveBits-bit moves.
 func DecodeEntry(raw []byte, moveBits int) (GameEntry, error) {
-	r := reader{b: raw}
-	g := GameEntry{Status: Status(r.byte("status"))}
-	if g.Status == Failed || r.err != nil {
-		return g, r.done("entry")
+	r := newReader(raw)
+	g := GameEntry{Status: Status(r.Byte("status"))}
+	if g.Status == Failed || r.Err != nil {
+		return g, r.Done("entry")
 	}
-	g.Winners = game.Seats(r.byte("winners"))
-	n := r.uvarint("move count")
-	if r.err == nil && n > uint64(len(r.b))*8 {
-		r.fail("move count")
+	g.Winners = game.Seats(r.Byte("winners"))
+	n := r.Uvarint("move count")
+	if r.Err == nil && n > uint64(len(r.B))*8 {
+		r.Fail("move count")
 	}
-	packed := r.bytes((n*uint64(moveBits)+7)/8, "moves")
-	if err := r.done("entry"); err != nil {
+	packed := r.Next((n*uint64(moveBits)+7)/8, "moves")
+	if err := r.Done("entry"); err != nil {
 		return GameEntry{}, err
 	}
 	g.Moves = make([]game.Move, n)

@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+
+	"github.com/simpipe/simpipe/internal/wire"
 )
 
 // JobState is the lifecycle state of a job.
@@ -69,8 +71,8 @@ func (j *JobRecord) Encode() []byte {
 	for _, f := range j.Failures {
 		b = binary.AppendUvarint(b, f.Index)
 		b = binary.AppendUvarint(b, uint64(f.Attempts))
-		b = appendString(b, f.Error)
-		b = appendString(b, f.Stack)
+		b = wire.AppendString(b, f.Error)
+		b = wire.AppendString(b, f.Stack)
 	}
 	return seal(b)
 }
@@ -85,30 +87,30 @@ func DecodeJob(b []byte) (*JobRecord, error) {
 }
 
 func decodeJobBody(b []byte) (*JobRecord, error) {
-	r := reader{b: b}
-	r.version("job record")
+	r := newReader(b)
+	readVersion(r, "job record")
 	j := &JobRecord{
-		First:    r.uvarint("first game"),
-		Count:    uint32(r.uvarint("game count")),
-		State:    JobState(r.byte("state")),
-		Attempts: uint32(r.uvarint("attempts")),
+		First:    r.Uvarint("first game"),
+		Count:    uint32(r.Uvarint("game count")),
+		State:    JobState(r.Byte("state")),
+		Attempts: uint32(r.Uvarint("attempts")),
 	}
-	if r.err == nil && j.State != Pending && j.State != Done && j.State != FailedJob {
-		r.fail(fmt.Sprintf("job state %d", j.State))
+	if r.Err == nil && j.State != Pending && j.State != Done && j.State != FailedJob {
+		r.Fail(fmt.Sprintf("job state %d", j.State))
 	}
-	n := r.uvarint("failure count")
-	if r.err == nil && n > uint64(j.Count) {
-		r.fail("failure count exceeds game count")
+	n := r.Uvarint("failure count")
+	if r.Err == nil && n > uint64(j.Count) {
+		r.Fail("failure count exceeds game count")
 	}
-	for i := uint64(0); i < n && r.err == nil; i++ {
+	for i := uint64(0); i < n && r.Err == nil; i++ {
 		j.Failures = append(j.Failures, GameFailure{
-			Index:    r.uvarint("failed game"),
-			Attempts: uint32(r.uvarint("failed attempts")),
-			Error:    r.string("error"),
-			Stack:    r.string("stack"),
+			Index:    r.Uvarint("failed game"),
+			Attempts: uint32(r.Uvarint("failed attempts")),
+			Error:    r.String("error", maxText),
+			Stack:    r.String("stack", maxText),
 		})
 	}
-	if err := r.done("job record"); err != nil {
+	if err := r.Done("job record"); err != nil {
 		return nil, err
 	}
 	return j, nil
