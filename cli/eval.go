@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/simpipe/simpipe/ai"
-	"github.com/simpipe/simpipe/ai/eval"
+	"github.com/simpipe/simpipe/eval"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"

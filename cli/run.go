@@ -16,7 +16,7 @@ import (
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/metrics"
 	"github.com/simpipe/simpipe/pipeline"
-	"github.com/simpipe/simpipe/stages"
+	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -166,7 +166,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	} else {
 		runErr = pipeline.Run(ctx, stage, reg, pipeline.Options{
 			Workers: c.Workers, Retries: c.Retries, Progress: prog, GameTimeout: c.GameTimeout,
-			Sink: stages.SinkOptions{OnCommit: onCommit},
+			Sink: dataflow.SinkOptions{OnCommit: onCommit},
 		})
 	}
 	rep.stop()

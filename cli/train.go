@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/simpipe/simpipe/ai"
-	"github.com/simpipe/simpipe/ai/train"
+	"github.com/simpipe/simpipe/train"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"

@@ -11,7 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/simpipe/simpipe/pipeline"
-	"github.com/simpipe/simpipe/stages"
+	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -33,7 +33,7 @@ type CoordinatorOptions struct {
 	// the stream (refused, or lost) the job is published again.
 	Lease time.Duration
 	// Retries and GameTimeout are passed to the workers (see
-	// stages.SimConfig).
+	// dataflow.SimConfig).
 	Retries     int
 	GameTimeout time.Duration
 	// Version is this simpipe's version; workers of another refuse the jobs.
@@ -57,7 +57,7 @@ type CoordinatorStats struct {
 
 // Coordinate plays the stage's pending jobs on workers over JetStream: it
 // publishes the jobs, commits the results that come back through a
-// stages.CheckpointSink (one transaction for a batch of results, their job
+// dataflow.CheckpointSink (one transaction for a batch of results, their job
 // states and the aggregate) and acknowledges a result message only after its
 // commit. It returns when every job is done or failed, with
 // pipeline.ErrInterrupted if ctx is cancelled first, or the first store
@@ -141,11 +141,11 @@ func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.S
 
 	srcCtx, stopSrc := context.WithCancel(context.Background())
 	defer stopSrc()
-	c.src = stages.NewJetStreamSource(srcCtx, resCons, stages.JetStreamSourceOptions{
+	c.src = NewJetStreamSource(srcCtx, resCons, JetStreamSourceOptions{
 		MaxInFlight: 4096,
 		OnError:     func(err error) { c.logf("fetching results: %v", err) },
 	})
-	c.sink = stages.NewCheckpointSink(stage, stages.SinkOptions{
+	c.sink = dataflow.NewCheckpointSink(stage, dataflow.SinkOptions{
 		OnCommit: c.onCommit,
 		Cancel: func(err error) {
 			c.commitErr.Store(&err)
@@ -213,8 +213,8 @@ type coordinator struct {
 	js         jetstream.JetStream
 	jobsStream jetstream.Stream
 	prog       *pipeline.Progress
-	src        *stages.JetStreamSource
-	sink       *stages.CheckpointSink
+	src        *JetStreamSource
+	sink       *dataflow.CheckpointSink
 	wake       chan struct{}
 
 	commitErr                                    atomic.Pointer[error]

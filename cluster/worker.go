@@ -12,7 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
-	"github.com/simpipe/simpipe/stages"
+	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -36,7 +36,7 @@ type WorkerOptions struct {
 const maxRunFlows = 4
 
 // Work pulls jobs from the shared workers consumer, plays them through the
-// simulate flow (stages.NewSimulate) of their run, publishes each result
+// simulate flow (dataflow.NewSimulate) of their run, publishes each result
 // and acknowledges its job only after the server has accepted the result.
 // It returns when ctx is cancelled, after the jobs in flight are finished,
 // published and acknowledged.
@@ -67,20 +67,20 @@ func Work(ctx context.Context, nc *nats.Conn, opts WorkerOptions) error {
 	ackWait := cons.CachedInfo().Config.AckWait
 	logf("pulling jobs with %d simulators (ack wait %s)", opts.Workers, ackWait)
 
-	src := stages.NewJetStreamSource(ctx, cons, stages.JetStreamSourceOptions{
+	src := NewJetStreamSource(ctx, cons, JetStreamSourceOptions{
 		MaxInFlight: opts.Workers + 1,
 		Heartbeat:   max(ackWait/3, 50*time.Millisecond),
 		OnError:     func(err error) { logf("fetching jobs: %v", err) },
 	})
-	sink := stages.NewJetStreamSink(js, stages.JetStreamSinkOptions{
+	sink := NewJetStreamSink(js, JetStreamSinkOptions{
 		// The result is stored: free the job's slot for the next one
 		// without waiting for the job's acknowledgement to be confirmed.
-		OnPublished: func(p stages.JetStreamPublish) {
+		OnPublished: func(p JetStreamPublish) {
 			if p.Ack != nil {
 				src.Release(p.Ack)
 			}
 		},
-		OnDone: func(p stages.JetStreamPublish, err error) {
+		OnDone: func(p JetStreamPublish, err error) {
 			if p.Ack != nil {
 				src.Release(p.Ack)
 			}
@@ -101,7 +101,7 @@ func Work(ctx context.Context, nc *nats.Conn, opts WorkerOptions) error {
 		m := v.(jetstream.Msg)
 		if err := w.dispatch(m); err != nil {
 			logf("refused job message %s: %v", subjectOf(m), err)
-			sink.In() <- stages.JetStreamPublish{Ack: m, Term: err.Error()}
+			sink.In() <- JetStreamPublish{Ack: m, Term: err.Error()}
 		}
 	}
 	for _, f := range w.flows {
@@ -122,7 +122,7 @@ func subjectOf(m jetstream.Msg) string {
 
 type worker struct {
 	opts  WorkerOptions
-	sink  *stages.JetStreamSink
+	sink  *JetStreamSink
 	logf  func(string, ...any)
 	wg    sync.WaitGroup
 	tick  uint64
@@ -210,7 +210,7 @@ func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
 			delete(w.flows, old)
 		}
 	}
-	sim := stages.NewSimulate(stages.SimConfig{
+	sim := dataflow.NewSimulate(dataflow.SimConfig{
 		Game: g, Lineup: lineup, Seed: spec.Seed, MaxActions: spec.MaxActions, MoveBits: spec.MoveBits,
 		Retries: spec.Retries, GameTimeout: spec.GameTimeout, RotateSeats: spec.RotateSeats,
 	}, w.opts.Workers)
@@ -234,7 +234,7 @@ func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
 				RunID: spec.RunID, JobID: r.Job.ID, Record: r.Record, Delta: r.Delta,
 				Failures: r.Failures, Attempts: r.Attempts,
 			})
-			w.sink.In() <- stages.JetStreamPublish{
+			w.sink.In() <- JetStreamPublish{
 				Subject: resultsSubject(spec.RunID), MsgID: resultMsgID(spec.RunID, r.Job.ID),
 				Data: data, Ack: m,
 			}

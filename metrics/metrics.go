@@ -132,7 +132,7 @@ func New(src Source) *Metrics {
 }
 
 // OnCommit records one checkpoint commit; its signature fits
-// stages.SinkOptions.OnCommit. Duplicated results are not counted.
+// dataflow.SinkOptions.OnCommit. Duplicated results are not counted.
 func (m *Metrics) OnCommit(st store.CommitStats, d time.Duration) {
 	m.played.Add(st.Games)
 	m.commit.Observe(d.Seconds())

@@ -9,7 +9,7 @@ import (
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
-	"github.com/simpipe/simpipe/stages"
+	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -25,11 +25,11 @@ type Options struct {
 	// recorded as failed.
 	Retries int
 	// GameTimeout, when positive, records a game that runs longer as failed
-	// and goes on (see stages.SimConfig.GameTimeout).
+	// and goes on (see dataflow.SimConfig.GameTimeout).
 	GameTimeout time.Duration
 	// Sink tunes commit grouping; its Cancel and OnCommit are set by Run
 	// (OnCommit is chained).
-	Sink stages.SinkOptions
+	Sink dataflow.SinkOptions
 	// Progress, if not nil, receives live counters; Run updates it.
 	Progress *Progress
 }
@@ -94,12 +94,12 @@ func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Optio
 			userOnCommit(st, d)
 		}
 	}
-	src := stages.NewJobSource(srcCtx, stage, func(store.Job) { prog.InFlight.Add(1) })
-	sim := stages.NewSimulate(stages.SimConfig{
+	src := dataflow.NewJobSource(srcCtx, stage, func(store.Job) { prog.InFlight.Add(1) })
+	sim := dataflow.NewSimulate(dataflow.SimConfig{
 		Game: g, Lineup: lineup, Seed: cfg.Seed, MaxActions: cfg.MaxActions,
 		MoveBits: cfg.MoveBits, Retries: opts.Retries, RotateSeats: cfg.RotateSeats, GameTimeout: opts.GameTimeout,
 	}, opts.Workers)
-	sink := stages.NewCheckpointSink(stage, sinkOpts)
+	sink := dataflow.NewCheckpointSink(stage, sinkOpts)
 	src.Via(sim).To(sink)
 
 	if err := sink.Err(); err != nil {

@@ -22,7 +22,7 @@ import (
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/ai/analysis"
-	"github.com/simpipe/simpipe/ai/eval"
+	"github.com/simpipe/simpipe/eval"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -90,7 +90,7 @@ type Iteration struct {
 	Model *ai.Model
 }
 
-// Keys of the training records, as ai/train writes them.
+// Keys of the training records, as train writes them.
 const (
 	trainPrefix      = "train-"
 	evalPrefix       = "eval-"

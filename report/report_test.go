@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simpipe/simpipe/ai/eval"
-	"github.com/simpipe/simpipe/ai/train"
+	"github.com/simpipe/simpipe/eval"
+	"github.com/simpipe/simpipe/train"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"

@@ -49,7 +49,7 @@ type Config struct {
 	MoveBits   int    `json:"move_bits"`
 	Jobs       uint64 `json:"jobs"` // number of job records
 	// RotateSeats plays game i with the lineup rotated by i mod seats and
-	// the random stream of game i/seats (see stages.SimConfig).
+	// the random stream of game i/seats (see dataflow.SimConfig).
 	RotateSeats bool `json:"rotate_seats,omitempty"`
 	// Models holds the trained models the players use (file= references),
 	// as canonical JSON by reference, so that a run never depends on files

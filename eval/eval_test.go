@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/simpipe/simpipe/ai/eval"
+	"github.com/simpipe/simpipe/eval"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/store"
 )
