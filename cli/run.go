@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/simpipe/simpipe/ai"
+	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/metrics"
 	"github.com/simpipe/simpipe/pipeline"
-	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/store"
 )
 

@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 
 	"github.com/simpipe/simpipe/ai"
-	"github.com/simpipe/simpipe/train"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
+	"github.com/simpipe/simpipe/train"
 )
 
 type trainCmd struct {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/dataflow"
+	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 )
 

@@ -11,8 +11,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/simpipe/simpipe/ai"
-	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/dataflow"
+	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/store"
 )
 

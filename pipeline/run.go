@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/simpipe/simpipe/ai"
-	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/dataflow"
+	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/store"
 )
 

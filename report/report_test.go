@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/simpipe/simpipe/eval"
-	"github.com/simpipe/simpipe/train"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
+	"github.com/simpipe/simpipe/train"
 )
 
 func ptr[T any](v T) *T { return &v }
