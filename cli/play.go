@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -19,7 +20,7 @@ type playCmd struct {
 	Seed uint64 `default:"1" help:"Seed of the chance outcomes and the AI's random choices: the k-th action (from 0) draws from the RNG of (seed, k)."`
 }
 
-func (c *playCmd) Run(reg *game.Registry, s *streams) error {
+func (c *playCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
 	g, err := reg.New(c.Game)
 	if err != nil {
 		return usageErr(err)
@@ -37,11 +38,11 @@ func (c *playCmd) Run(reg *game.Registry, s *streams) error {
 	}
 	p := &playSession{
 		g: g, players: players, seat: c.Seat, seed: c.Seed,
-		in: bufio.NewScanner(os.Stdin), out: s.out,
+		lines: readLines(os.Stdin), out: s.out,
 		interactive: term.IsTerminal(int(os.Stdin.Fd())),
 	}
 	fmt.Fprintf(s.out, "%s: you are seat %d, against %s (seed %d); type a move, undo, help or quit\n", g.Spec(), c.Seat, c.Vs, c.Seed)
-	return p.run()
+	return p.run(ctx)
 }
 
 const playHelp = `  a move     one of the legal moves as listed (case and spaces do not matter)
@@ -56,7 +57,7 @@ type playSession struct {
 	players []game.Player // by seat; the person's entry is unused
 	seat    int           // the person's
 	seed    uint64
-	in      *bufio.Scanner
+	lines   <-chan inputLine // from readLines
 	out     io.Writer
 	// interactive is set when in is a terminal: a bad line is answered and
 	// asked again, and a prompt is shown. In a pipe a bad line ends the game
@@ -86,7 +87,9 @@ const (
 	stopped              // quit or the end of the input
 )
 
-func (p *playSession) run() error {
+// run plays the game to its end, or until the person quits, the input ends
+// or ctx is cancelled (Ctrl-C: exit code 130).
+func (p *playSession) run(ctx context.Context) error {
 	p.st = p.g.NewState()
 	p.dirty = true
 	hidden := p.g.Structure().Hidden
@@ -112,7 +115,7 @@ func (p *playSession) run() error {
 			p.apply(m, seat, name)
 		case p.seat:
 			p.showBoard()
-			m, r, err := p.ask(legal)
+			m, r, err := p.ask(ctx, legal)
 			switch {
 			case err != nil || r == stopped:
 				return err
@@ -135,21 +138,30 @@ func (p *playSession) run() error {
 
 // ask reads lines until one is a legal move, undo, quit or the end of the
 // input.
-func (p *playSession) ask(legal []game.Move) (game.Move, reply, error) {
+func (p *playSession) ask(ctx context.Context, legal []game.Move) (game.Move, reply, error) {
 	fmt.Fprintf(p.out, "your move: %s\n", game.MoveStrings(p.st, legal))
 	for {
 		if p.interactive {
 			fmt.Fprint(p.out, "> ")
 		}
-		if !p.in.Scan() {
-			if err := p.in.Err(); err != nil {
-				return 0, stopped, err
-			}
+		var in inputLine
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(p.out, "\ninterrupted: the game is not finished")
+			return 0, stopped, &exitErr{exitInterrupted, nil}
+		case l, ok := <-p.lines:
+			in = l
+			in.eof = in.eof || !ok
+		}
+		switch {
+		case in.err != nil:
+			return 0, stopped, in.err
+		case in.eof:
 			fmt.Fprintln(p.out, "end of input: the game is not finished")
 			return 0, stopped, nil
 		}
 		p.line++
-		text := strings.TrimSpace(p.in.Text())
+		text := strings.TrimSpace(in.text)
 		switch strings.ToLower(text) {
 		case "":
 			continue
@@ -175,6 +187,29 @@ func (p *playSession) ask(legal []game.Move) (game.Move, reply, error) {
 		}
 		fmt.Fprintln(p.out, err)
 	}
+}
+
+// inputLine is one line of the person's input, or its end.
+type inputLine struct {
+	text string
+	eof  bool
+	err  error // reading failed
+}
+
+// readLines sends r's lines, then its end (eof or err), on the channel it
+// returns. Reading in its own goroutine lets the game stop on Ctrl-C while a
+// read waits; the goroutine ends with the input (or the process).
+func readLines(r io.Reader) <-chan inputLine {
+	ch := make(chan inputLine)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			ch <- inputLine{text: sc.Text()}
+		}
+		ch <- inputLine{eof: sc.Err() == nil, err: sc.Err()}
+		close(ch)
+	}()
+	return ch
 }
 
 // apply plays m, made by seat (game.Chance for chance), and records it.

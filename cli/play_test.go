@@ -3,9 +3,13 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
@@ -201,8 +205,8 @@ func TestPlayInteractive(t *testing.T) {
 	players, _ := l.Players()
 	var out bytes.Buffer
 	p := &playSession{g: g, players: players, seat: 0, seed: 1, interactive: true, out: &out,
-		in: bufio.NewScanner(strings.NewReader("x(3,3)\nx(1,1)\nquit\n"))}
-	if err := p.run(); err != nil {
+		lines: readLines(strings.NewReader("x(3,3)\nx(1,1)\nquit\n"))}
+	if err := p.run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	want := "your move: x(0,0) x(0,1) x(0,2) x(1,0) x(1,1) x(1,2) x(2,0) x(2,1) x(2,2)\n" +
@@ -301,5 +305,41 @@ func TestMoveJSON(t *testing.T) {
 		if *m.Value != 1.0/7 || m.Visits != nil {
 			t.Fatalf("random: %+v", rep.Moves)
 		}
+	}
+}
+
+// TestPlayInterrupt: Ctrl-C while the game waits for the person's move ends
+// it with exit code 130.
+func TestPlayInterrupt(t *testing.T) {
+	cmd := exec.Command(bin, "play", "--game", "connect4", "--vs", "random")
+	stdin, err := cmd.StdinPipe() // kept open: the game waits for a move
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewReader(stdout)
+	var seen strings.Builder
+	for !strings.Contains(seen.String(), "your move:") {
+		l, err := out.ReadString('\n')
+		seen.WriteString(l)
+		if err != nil {
+			t.Fatalf("%v before the prompt: %s", err, seen.String())
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(out)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(string(rest), "interrupted: the game is not finished") {
+		t.Fatalf("wait: %v, output after the prompt: %q", err, rest)
 	}
 }
