@@ -39,13 +39,9 @@ func (c *moveCmd) Run(reg *game.Registry, s *streams) error {
 	if err != nil {
 		return usageErr(err)
 	}
-	lineup, err := ai.ParseLineup(c.Player, g)
+	players, err := lineupPlayers(g, c.Player)
 	if err != nil {
-		return usageErr(err)
-	}
-	players, err := lineup.Players()
-	if err != nil {
-		return usageErr(err)
+		return err
 	}
 	st, history, err := replayMoves(g, c.Moves)
 	if err != nil {
@@ -82,6 +78,20 @@ func (c *moveCmd) Run(reg *game.Registry, s *streams) error {
 	enc := json.NewEncoder(s.out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
+}
+
+// lineupPlayers builds a player for every seat of g from spec (see
+// ai.ParseLineup); its errors are bad input.
+func lineupPlayers(g game.Game, spec string) ([]game.Player, error) {
+	l, err := ai.ParseLineup(spec, g)
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	ps, err := l.Players()
+	if err != nil {
+		return nil, usageErr(err)
+	}
+	return ps, nil
 }
 
 // replayMoves plays text, moves in g's notation separated by spaces, from

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
 	"golang.org/x/term"
 )
@@ -28,13 +27,9 @@ func (c *playCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error
 	if c.Seat < 0 || c.Seat >= g.Players() {
 		return usageErr(fmt.Errorf("--seat %d: %s has seats 0..%d", c.Seat, g.Spec(), g.Players()-1))
 	}
-	lineup, err := ai.ParseLineup(c.Vs, g)
+	players, err := lineupPlayers(g, c.Vs)
 	if err != nil {
-		return usageErr(err)
-	}
-	players, err := lineup.Players()
-	if err != nil {
-		return usageErr(err)
+		return err
 	}
 	p := &playSession{
 		g: g, players: players, seat: c.Seat, seed: c.Seed,

@@ -16,30 +16,13 @@ import (
 	"github.com/simpipe/simpipe/game/builtin"
 )
 
-// simpipeStdin runs the binary with stdin as its standard input.
-func simpipeStdin(t *testing.T, stdin string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
-}
-
 // TestPlayTicTacToe plays a whole game through a pipe against random: the
 // boards, the legal moves, the AI's replies, undo (the same move gets the
 // same reply again: the reply's RNG is fixed by the seed and the action
 // number), undo with nothing to undo, a move typed in another case and
 // spacing, and the result.
 func TestPlayTicTacToe(t *testing.T) {
-	r := simpipeStdin(t, "x(1,1)\nundo\nundo\n\nX(1, 1)\nx(0,0)\nx(2,2)\nignored after the end\n",
+	r := simpipeStdin(t, nil, "x(1,1)\nundo\nundo\n\nX(1, 1)\nx(0,0)\nx(2,2)\nignored after the end\n",
 		"play", "--game", "tictactoe", "--vs", "random")
 	want := `tictactoe: you are seat 0, against random (seed 1); type a move, undo, help or quit
     ...
@@ -93,7 +76,7 @@ result: you win
 // TestPlayConnect4 plays the second seat, so the AI opens; undo takes back
 // the person's move and the reply, and the game ends in the person's win.
 func TestPlayConnect4(t *testing.T) {
-	r := simpipeStdin(t, "o3\no3\nundo\no3\no3\no3\n", "play", "--game", "connect4", "--vs", "random", "--seat", "1", "--seed", "2")
+	r := simpipeStdin(t, nil, "o3\no3\nundo\no3\no3\no3\n", "play", "--game", "connect4", "--vs", "random", "--seat", "1", "--seed", "2")
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -122,7 +105,7 @@ func TestPlayConnect4(t *testing.T) {
 // TestPlayPipeErrors: in a pipe an unknown move ends the game with one line
 // on stderr and exit code 2; the end of the input and quit end it cleanly.
 func TestPlayPipeErrors(t *testing.T) {
-	r := simpipeStdin(t, "x3\nx9\nx3\n", "play", "--game", "connect4", "--vs", "random")
+	r := simpipeStdin(t, nil, "x3\nx9\nx3\n", "play", "--game", "connect4", "--vs", "random")
 	wantErr := `simpipe: input line 2: "x9": not a legal move (legal: x0 x1 x2 x3 x4 x5 x6)` + "\n"
 	if r.code != 2 || r.stderr != wantErr || strings.Count(r.stdout, "you play") != 1 {
 		t.Fatalf("exit %d, stderr %q (want %q), stdout:\n%s", r.code, r.stderr, wantErr, r.stdout)
@@ -132,7 +115,7 @@ func TestPlayPipeErrors(t *testing.T) {
 		"":           "end of input: the game is not finished",
 		"x3\nQUIT\n": "you quit: the game is not finished",
 	} {
-		r := simpipeStdin(t, input, "play", "--game", "connect4", "--vs", "random")
+		r := simpipeStdin(t, nil, input, "play", "--game", "connect4", "--vs", "random")
 		if r.code != 0 || r.stderr != "" || !strings.HasSuffix(r.stdout, last+"\n") {
 			t.Errorf("input %q: exit %d, stderr %q, stdout:\n%s", input, r.code, r.stderr, r.stdout)
 		}
@@ -142,7 +125,7 @@ func TestPlayPipeErrors(t *testing.T) {
 		{"--game", "chess", "--vs", "random"},
 		{"--game", "connect4", "--vs", "greedy"},
 	} {
-		r := simpipeStdin(t, "", append([]string{"play"}, args...)...)
+		r := simpipeStdin(t, nil, "", append([]string{"play"}, args...)...)
 		if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || r.stdout != "" {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q", args, r.code, r.stderr, r.stdout)
 		}
@@ -152,12 +135,12 @@ func TestPlayPipeErrors(t *testing.T) {
 // TestPlayHiddenAndChance: in Go Fish the person sees only their view and no
 // chance outcome (the deal) is announced; in Pig the dice are.
 func TestPlayHiddenAndChance(t *testing.T) {
-	r := simpipeStdin(t, "help\n", "play", "--game", "gofish", "--vs", "random", "--seed", "3")
+	r := simpipeStdin(t, nil, "help\n", "play", "--game", "gofish", "--vs", "random", "--seed", "3")
 	if r.code != 0 || strings.Contains(r.stdout, "chance:") || !strings.Contains(r.stdout, "seat 0 sees") ||
 		!strings.Contains(r.stdout, "undo       take back") {
 		t.Fatalf("exit %d: %s\n%s", r.code, r.stderr, r.stdout)
 	}
-	r = simpipeStdin(t, "roll\n", "play", "--game", "pig", "--vs", "random")
+	r = simpipeStdin(t, nil, "roll\n", "play", "--game", "pig", "--vs", "random")
 	if r.code != 0 || !strings.Contains(r.stdout, "you play roll\n") || !strings.Contains(r.stdout, "chance: Roll ") {
 		t.Fatalf("exit %d: %s\n%s", r.code, r.stderr, r.stdout)
 	}
@@ -167,7 +150,7 @@ func TestPlayHiddenAndChance(t *testing.T) {
 // that 'move' gives for the moves played so far with the same seed.
 func TestPlayMatchesMove(t *testing.T) {
 	const player = "mcts:iterations=40"
-	r := simpipeStdin(t, "x3\nx4\nx2\nx5\n", "play", "--game", "connect4", "--vs", player, "--seed", "5")
+	r := simpipeStdin(t, nil, "x3\nx4\nx2\nx5\n", "play", "--game", "connect4", "--vs", player, "--seed", "5")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
