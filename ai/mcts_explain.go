@@ -22,11 +22,19 @@ func (m *MCTS) Explain(s game.State, legal []game.Move, rng *game.RNG) (game.Mov
 	for i, l := range legal {
 		scores[i].Move = l
 	}
+	// Sum over children in case a move has several (one per seat in open
+	// loop, though the root's seat never changes).
+	sums := make([]float64, len(legal))
 	m.rootChildren(func(c game.Move, visits uint32, w float64) {
-		if i := indexOf(legal, c); i >= 0 && visits > 0 {
-			scores[i].Visits = int(visits)
-			scores[i].Value = w / float64(visits)
+		if i := indexOf(legal, c); i >= 0 {
+			scores[i].Visits += int(visits)
+			sums[i] += w
 		}
 	})
+	for i := range scores {
+		if scores[i].Visits > 0 {
+			scores[i].Value = sums[i] / float64(scores[i].Visits)
+		}
+	}
 	return mv, scores
 }
