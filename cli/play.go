@@ -45,8 +45,8 @@ const playHelp = `  a move     one of the legal moves as listed (case and spaces
   help       this text
   quit       stop the game`
 
-// playSession is one game between a person, reading moves from in, and the
-// AI players of the other seats.
+// playSession is one game between a person, whose moves come from lines,
+// and the AI players of the other seats.
 type playSession struct {
 	g       game.Game
 	players []game.Player // by seat; the person's entry is unused
@@ -54,7 +54,7 @@ type playSession struct {
 	seed    uint64
 	lines   <-chan inputLine // from readLines
 	out     io.Writer
-	// interactive is set when in is a terminal: a bad line is answered and
+	// interactive is set when the input is a terminal: a bad line is answered and
 	// asked again, and a prompt is shown. In a pipe a bad line ends the game
 	// with exit code 2, since the moves after it were meant for another
 	// position.
