@@ -102,6 +102,22 @@ func TestPlayConnect4(t *testing.T) {
 	}
 }
 
+// TestPlayTrainedAI plays the trained tic-tac-toe model (greedy, from
+// file=), which blocks the person's column and then completes its own row.
+func TestPlayTrainedAI(t *testing.T) {
+	r := simpipeStdin(t, nil, "x(0,0)\nx(2,0)\nx(0,2)\n", "play", "--game", "tictactoe", "--vs", "greedy:file=../ai/testdata/tictactoe.json")
+	var said []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		if strings.HasPrefix(l, "seat 1 plays") || strings.HasPrefix(l, "result") {
+			said = append(said, l)
+		}
+	}
+	want := "seat 1 plays o(1,1)|seat 1 plays o(1,0)|seat 1 plays o(1,2)|result: seat 1 wins"
+	if r.code != 0 || strings.Join(said, "|") != want || !strings.HasSuffix(r.stdout, "    x.x\n    ooo\n    x..\nresult: seat 1 wins\n") {
+		t.Fatalf("exit %d: %s\ngot %q, want %q:\n%s", r.code, r.stderr, strings.Join(said, "|"), want, r.stdout)
+	}
+}
+
 // TestPlayPipeErrors: in a pipe an unknown move ends the game with one line
 // on stderr and exit code 2; the end of the input and quit end it cleanly.
 func TestPlayPipeErrors(t *testing.T) {
