@@ -134,11 +134,12 @@ func seen(st game.State, seat int) game.State {
 
 func (*moveCmd) Help() string {
 	return `Plays --moves from the start and prints the move the player chooses in the
-position reached, in the game's notation; with --json, also each legal move's
-value for the player to move (win 1, draw 0.5, loss 0): the model's one-ply
-value for greedy, the mean result of the search for mcts and ai (with its
-visit count), the probability of choosing it for random. For debugging an AI,
-and for a program in any language that wants the AI's move.
+position reached, in the game's notation. For debugging an AI, and for a
+program in any language that wants the AI's move. --json prints game, seat
+(to move), ply (moves so far), move, and moves: every legal move with its
+value for the seat to move (win 1, draw 0.5, loss 0) — the model's one-ply
+value for greedy, the mean result of the search for mcts and ai, with its
+visits, the probability of choosing it for random.
 
 --moves lists every action, chance outcomes (dice, deals) included; Pig's
 "Roll 3" may be written as is. The player draws its random choices from the
