@@ -49,8 +49,18 @@ type result struct {
 // simpipe runs the binary to completion.
 func simpipe(t *testing.T, env []string, args ...string) result {
 	t.Helper()
+	return simpipeStdin(t, env, "", args...)
+}
+
+// simpipeStdin runs the binary to completion with stdin, when not empty, as
+// its standard input.
+func simpipeStdin(t *testing.T, env []string, stdin string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
