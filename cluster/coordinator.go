@@ -433,15 +433,15 @@ func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
 		games = uint64(len(job.Only))
 	}
 	failed := uint64(0)
-	for _, raw := range chunk.Raw {
-		if store.Status(raw[0]) == store.Failed {
+	for i := range chunk.Len() {
+		if chunk.Status(i) == store.Failed {
 			failed++
 		}
 	}
 	switch {
 	case chunk.First != job.First || uint64(len(chunk.Raw)) != games || chunk.MoveBits != c.cfg.MoveBits:
 		err = fmt.Errorf("record of games %d+%d does not match job %d (games %d+%d)", chunk.First, len(chunk.Raw), job.ID, job.First, games)
-	case rm.Delta.GamesDone+rm.Delta.Failed != games || rm.Delta.Failed != failed || uint64(len(rm.Failures)) != failed:
+	case rm.Delta.Finished() != games || rm.Delta.Failed != failed || uint64(len(rm.Failures)) != failed:
 		err = fmt.Errorf("aggregate or failures do not match the record of job %d", job.ID)
 	}
 	if err != nil {

@@ -104,7 +104,7 @@ func (s *CheckpointSink) receive(batches chan<- []store.JobResult) {
 				timer.Reset(s.opts.Interval)
 			}
 			batch = append(batch, r)
-			games += r.Delta.GamesDone + r.Delta.Failed
+			games += r.Delta.Finished()
 			if games >= s.opts.MaxGames {
 				flush()
 			}

@@ -48,23 +48,19 @@ func Count(stage *store.Stage) (Tally, error) {
 	var t Tally
 	n := uint64(cfg.Seats)
 	err = stage.Results(func(c *store.Chunk) error {
-		for i := range c.Raw {
-			status, winners := store.Status(c.Raw[i][0]), game.Seats(0)
-			if status == store.Failed {
+		for i := range c.Len() {
+			if c.Status(i) == store.Failed {
 				continue
 			}
-			winners = game.Seats(c.Raw[i][1])
 			idx := c.First + uint64(i)
 			seat := int((n - idx%n) % n) // the seat the candidate took
-			switch {
-			case status == store.Incomplete || winners == 0:
-				t.Draws++
-			case !winners.Has(seat):
-				t.Losses++
-			case winners.Len() == 1:
+			switch c.ResultFor(i, seat) {
+			case game.Win:
 				t.Wins++
-			default:
+			case game.Draw:
 				t.Draws++
+			default:
+				t.Losses++
 			}
 		}
 		return nil

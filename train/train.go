@@ -311,7 +311,7 @@ func sampleGame(g game.Game, set *features.Set, e store.GameEntry, key uint64, s
 					view = hidden.View(seat)
 				}
 				values = set.Values(view, seat, values[:0])
-				o := outcome(e.Winners, seat)
+				o := analysis.Outcome(e.Winners.ResultFor(seat)) // the same half points
 				data.Add(key, values, o.Score())
 				allSeats.Add(key, values, o)
 				if seat == mover {
@@ -322,18 +322,6 @@ func sampleGame(g game.Game, set *features.Set, e store.GameEntry, key uint64, s
 		st.Apply(m)
 	}
 	return values
-}
-
-// outcome is seat's result: a win when it is the only winner, a draw for a
-// draw or a shared win, a loss otherwise.
-func outcome(w game.Seats, seat int) analysis.Outcome {
-	switch {
-	case w == 0 || (w.Has(seat) && w.Len() > 1):
-		return analysis.Draw
-	case w.Has(seat):
-		return analysis.Win
-	}
-	return analysis.Loss
 }
 
 // project returns the data restricted to the features at keep.

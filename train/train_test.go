@@ -38,8 +38,8 @@ func TestOutcome(t *testing.T) {
 		{game.SeatSet(0, 1), 2, analysis.Loss},
 	}
 	for _, c := range cases {
-		if got := outcome(c.w, c.seat); got != c.want {
-			t.Errorf("outcome(%v, %d) = %v, want %v", c.w, c.seat, got, c.want)
+		if got := analysis.Outcome(c.w.ResultFor(c.seat)); got != c.want { // as sampleGame converts it
+			t.Errorf("Outcome(%v.ResultFor(%d)) = %v, want %v", c.w, c.seat, got, c.want)
 		}
 	}
 }
