@@ -10,9 +10,9 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -176,24 +176,20 @@ func specKey(s *RunSpec) string {
 	return s.RunID + string(h[:])
 }
 
-// newFlow rebuilds a run's game and players from its spec and starts its
+// newFlow resolves a run from its spec (pipeline.Resolve) and starts its
 // simulate flow, closing the least recently used idle flow if there are too
 // many.
 func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
-	g, err := w.opts.Registry.New(spec.Game)
+	def, err := pipeline.Resolve(spec.config(), w.opts.Registry)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", spec.RunID, err)
 	}
-	if g.Spec() != spec.Game || g.MoveBits() != spec.MoveBits {
+	if g := def.Game; g.Spec() != spec.Game || g.MoveBits() != spec.MoveBits {
 		return nil, fmt.Errorf("%w: run %s plays %s with %d-bit moves; this worker's build makes it %s with %d-bit moves",
 			ErrProtocol, spec.RunID, spec.Game, spec.MoveBits, g.Spec(), g.MoveBits())
 	}
-	lineup, err := ai.ParseLineupWith(spec.Lineup, g, spec.ModelSource)
-	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", spec.RunID, err)
-	}
-	if lineup.String() != spec.Lineup {
-		return nil, fmt.Errorf("%w: run %s lineup %s reads as %s in this worker's build", ErrProtocol, spec.RunID, spec.Lineup, lineup.String())
+	if def.Lineup.String() != spec.Lineup {
+		return nil, fmt.Errorf("%w: run %s lineup %s reads as %s in this worker's build", ErrProtocol, spec.RunID, spec.Lineup, def.Lineup.String())
 	}
 	if len(w.flows) >= maxRunFlows {
 		var old string
@@ -210,10 +206,7 @@ func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
 			delete(w.flows, old)
 		}
 	}
-	sim := dataflow.NewSimulate(dataflow.SimConfig{
-		Game: g, Lineup: lineup, Seed: spec.Seed, MaxActions: spec.MaxActions, MoveBits: spec.MoveBits,
-		Retries: spec.Retries, GameTimeout: spec.GameTimeout, RotateSeats: spec.RotateSeats,
-	}, w.opts.Workers)
+	sim := dataflow.NewSimulate(def.SimConfig(spec.Retries, spec.GameTimeout), w.opts.Workers)
 	f := &runFlow{spec: spec, sim: sim, pending: map[uint64][]jetstream.Msg{}}
 	w.logf("playing run %s: %s, players %s", spec.RunID, spec.Game, spec.Lineup)
 	w.wg.Add(1)

@@ -83,13 +83,9 @@ func analysisKey(k int) string { return fmt.Sprintf("train/analysis/%03d", k) }
 
 const settingsKey = "train/settings"
 
-// Run trains in db, resuming whatever is there, and returns the model of the
-// last iteration.
-func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts Options) (*ai.Model, error) {
-	g, err := reg.New(s.Game)
-	if err != nil {
-		return nil, err
-	}
+// Run trains g (built from s.Game) in db, resuming whatever is there, and
+// returns the model of the last iteration.
+func Run(ctx context.Context, db *store.DB, g game.Game, s Settings, opts Options) (*ai.Model, error) {
 	s.Game = g.Spec()
 	if err := checkSettings(db, &s); err != nil {
 		return nil, err
@@ -99,6 +95,7 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts
 		log = io.Discard
 	}
 	var model *ai.Model
+	var err error
 	for k := 1; k <= s.Iterations; k++ {
 		if model, err = storedModel(db, k); err != nil {
 			return nil, err
@@ -107,7 +104,7 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts
 			continue
 		}
 		fmt.Fprintf(log, "iteration %d/%d: playing %d games (%s)\n", k, s.Iterations, s.GamesPerIteration, players(s, k))
-		if err := play(ctx, db, reg, g, s, k, opts); err != nil {
+		if err := play(ctx, db, g, s, k, opts); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(log, "iteration %d/%d: fitting\n", k, s.Iterations)
@@ -177,13 +174,13 @@ func dbModels(db *store.DB) ai.ModelSource {
 	}
 }
 
-func play(ctx context.Context, db *store.DB, reg *game.Registry, g game.Game, s Settings, k int, opts Options) error {
-	spec, lineup := g.Spec(), players(s, k)
+func play(ctx context.Context, db *store.DB, g game.Game, s Settings, k int, opts Options) error {
+	lineup := players(s, k)
 	seed := s.Seed + uint64(k) - 1
 	games := s.GamesPerIteration
 	stage := db.Stage(StageName(k))
-	_, err := pipeline.Prepare(stage, reg, pipeline.Settings{
-		Game: &spec, Players: &lineup, Seed: &seed, Games: &games, MaxActions: &s.MaxActions,
+	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{
+		Game: g, Players: &lineup, Seed: &seed, Games: &games, MaxActions: &s.MaxActions,
 		Models: dbModels(db),
 	})
 	if err != nil {
@@ -192,7 +189,7 @@ func play(ctx context.Context, db *store.DB, reg *game.Registry, g game.Game, s 
 	if opts.Progress != nil {
 		*opts.Progress = pipeline.Progress{}
 	}
-	return pipeline.Run(ctx, stage, reg, pipeline.Options{Workers: opts.Workers, Retries: opts.Retries, Progress: opts.Progress})
+	return pipeline.Run(ctx, stage, def, pipeline.Options{Workers: opts.Workers, Retries: opts.Retries, Progress: opts.Progress})
 }
 
 func storedModel(db *store.DB, k int) (*ai.Model, error) {
