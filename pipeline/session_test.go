@@ -1,0 +1,67 @@
+package pipeline_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/simpipe/simpipe/game/builtin"
+	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/store"
+)
+
+// TestSession: a session serves the live status and the metrics from its
+// start, plays the run with the executor it is given and sums it up; after
+// Run the live status is gone.
+func TestSession(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stage := db.Stage(store.DefaultStage)
+	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{Game: mustGame(t, builtin.Registry(), "tictactoe"), Games: ptr[uint64](3000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := pipeline.StartSession(stage, def, pipeline.SessionOptions{DBPath: path, Workers: 2, Metrics: ln})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	if err := sess.LiveErr(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := pipeline.QueryLive(path, time.Second)
+	if err != nil || st.GamesTotal != 3000 || st.Workers != 2 {
+		t.Fatalf("live status %+v, %v", st, err)
+	}
+	resp, err := http.Get(sess.MetricsURL())
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("metrics at %q: %v", sess.MetricsURL(), err)
+	}
+	resp.Body.Close()
+
+	sum, err := sess.Run(context.Background(), pipeline.Local{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := stage.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Total != 3000 || sum.Played != 3000 || sum.Agg.Finished() != 3000 || sum.Digest != want {
+		t.Fatalf("summary %+v, digest %x want %x", sum, sum.Digest, want)
+	}
+	if _, err := pipeline.QueryLive(path, 100*time.Millisecond); err == nil {
+		t.Fatal("live status still served after Run")
+	}
+}
