@@ -1,7 +1,17 @@
 // Package cluster runs simpipe beyond one machine: an embedded NATS server
-// with JetStream, the job and result messages, the coordinator that
-// publishes a run's jobs and commits the results that come back, and the
-// worker that plays jobs from any coordinator.
+// with JetStream, the job and result messages, the JetStream source and
+// sink they travel through, the Coordinator that publishes a run's jobs and
+// commits the results that come back, and the worker that plays jobs from
+// any coordinator.
+//
+// The Coordinator is one of the two executors of a run (see
+// pipeline.Executor; pipeline.Local is the other): pipeline.Execute and
+// pipeline.Session give it the same lifecycle, progress, live status,
+// metrics and summary as a local run, and it commits through the run's
+// dataflow.CheckpointSink, acknowledging a result message only once the
+// commit that held it (dataflow.Commit.Jobs) is durable. A worker resolves
+// each run from its job messages with pipeline.Resolve, as a local run does
+// from the stored config.
 //
 // The checkpoint DB stays the single source of truth: a result counts once
 // it is committed there, in the same single transaction as a local run's.
