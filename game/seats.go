@@ -75,16 +75,3 @@ func (s Seats) ResultFor(seat int) Result {
 
 // Score returns 1 for a win, 0.5 for a draw and 0 for a loss.
 func (r Result) Score() float64 { return float64(r) / 2 }
-
-// String returns "loss", "draw" or "win".
-func (r Result) String() string {
-	switch r {
-	case Loss:
-		return "loss"
-	case Draw:
-		return "draw"
-	case Win:
-		return "win"
-	}
-	return "result(" + strconv.Itoa(int(r)) + ")"
-}

@@ -3,13 +3,11 @@ package pipeline_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/pipeline"
-	"github.com/simpipe/simpipe/store"
 )
 
 // recording is an executor that plays up to max pending jobs through the
@@ -51,14 +49,8 @@ func (r *recording) Execute(ctx context.Context, x *pipeline.Execution) error {
 // commits, and tells a run stopped short (ErrInterrupted, on a cancelled
 // context) from a finished one.
 func TestExecuteLifecycle(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "x.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	stage := db.Stage(store.DefaultStage)
-	reg := builtin.Registry()
-	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{Game: mustGame(t, reg, "tictactoe"), Games: ptr[uint64](4000), Chunk: ptr(100)})
+	_, stage := newStage(t)
+	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{Game: mustGame(t, builtin.Registry(), "tictactoe"), Games: ptr[uint64](4000), Chunk: ptr(100)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package pipeline_test
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/simpipe/simpipe/game"
@@ -14,14 +13,10 @@ import (
 // TestPrepareErrors: Prepare's refusals are typed, name settings (never a
 // command line's flags) and carry the values involved.
 func TestPrepareErrors(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "p.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	_, stage := newStage(t)
+	_, fresh := newStage(t)
 	reg := builtin.Registry()
 	c4 := mustGame(t, reg, "connect4")
-	stage := db.Stage(store.DefaultStage)
 	if _, err := pipeline.Prepare(stage, nil, pipeline.Settings{Game: c4, Games: ptr[uint64](100), Seed: ptr[uint64](1), Chunk: ptr(10)}); err != nil {
 		t.Fatal(err)
 	}
@@ -34,28 +29,28 @@ func TestPrepareErrors(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name  string
-		stage string
+		stage *store.Stage
 		s     pipeline.Settings
 		want  func(error) bool
 		text  string
 	}{
-		{"Seed", store.DefaultStage, pipeline.Settings{Seed: ptr[uint64](5)}, conflict("seed", uint64(5), uint64(1)),
+		{"Seed", stage, pipeline.Settings{Seed: ptr[uint64](5)}, conflict("seed", uint64(5), uint64(1)),
 			"seed 5 contradicts the stored run: its seed is 1"},
-		{"Game", store.DefaultStage, pipeline.Settings{Game: mustGame(t, reg, "tictactoe")}, conflict("game", "tictactoe", "connect4"),
+		{"Game", stage, pipeline.Settings{Game: mustGame(t, reg, "tictactoe")}, conflict("game", "tictactoe", "connect4"),
 			"game tictactoe contradicts the stored run: its game is connect4"},
-		{"Shrink", store.DefaultStage, pipeline.Settings{Games: ptr[uint64](50)}, conflict("games", uint64(50), uint64(100)),
+		{"Shrink", stage, pipeline.Settings{Games: ptr[uint64](50)}, conflict("games", uint64(50), uint64(100)),
 			"games 50 contradicts the stored run, which has 100 games (a run can grow, not shrink)"},
-		{"TooManyJobs", "new", pipeline.Settings{Game: c4, Games: ptr[uint64](1 << 30), Chunk: ptr(1)}, func(err error) bool {
+		{"TooManyJobs", fresh, pipeline.Settings{Game: c4, Games: ptr[uint64](1 << 30), Chunk: ptr(1)}, func(err error) bool {
 			var se *pipeline.SettingError
 			return errors.As(err, &se) && se.Setting == "games" && se.Raise == "chunk"
 		}, "games 1073741824 in chunks of 1 makes 1073741824 jobs, more than 16777216"},
-		{"NoGames", "new", pipeline.Settings{Game: c4}, func(err error) bool {
+		{"NoGames", fresh, pipeline.Settings{Game: c4}, func(err error) bool {
 			var me *pipeline.MissingError
 			return errors.As(err, &me) && me.Setting == "games"
 		}, "a new run needs its games"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := pipeline.Prepare(db.Stage(c.stage), reg, c.s)
+			_, err := pipeline.Prepare(c.stage, reg, c.s)
 			if err == nil || !c.want(err) || err.Error() != c.text {
 				t.Fatalf("got %#v (%v), want %q", err, err, c.text)
 			}

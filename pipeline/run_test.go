@@ -14,6 +14,19 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
+// newStage opens a new DB in t's temporary directory, closed when the test
+// ends, and returns its path and default stage.
+func newStage(t testing.TB) (string, *store.Stage) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "run.db")
+	db, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return path, db.Stage(store.DefaultStage)
+}
+
 // mustGame builds the game of spec.
 func mustGame(tb testing.TB, reg *game.Registry, spec string) game.Game {
 	tb.Helper()

@@ -4,26 +4,18 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/pipeline"
-	"github.com/simpipe/simpipe/store"
 )
 
 // TestSession: a session serves the live status and the metrics from its
 // start, plays the run with the executor it is given and sums it up; after
 // Run the live status is gone.
 func TestSession(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.db")
-	db, err := store.Open(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	stage := db.Stage(store.DefaultStage)
+	path, stage := newStage(t)
 	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{Game: mustGame(t, builtin.Registry(), "tictactoe"), Games: ptr[uint64](3000)})
 	if err != nil {
 		t.Fatal(err)
