@@ -94,9 +94,7 @@ func Execute(ctx context.Context, stage *store.Stage, def *Definition, exec Exec
 	if err != nil {
 		return err
 	}
-	prog.Total.Store(def.Config.Games)
-	prog.Done.Store(agg.Finished())
-	prog.Failed.Store(agg.Failed)
+	startProgress(prog, def, agg)
 	x := &Execution{Def: def, Stage: stage, Progress: prog, sink: opts.Sink}
 	if err := exec.Execute(ctx, x); err != nil {
 		return err
@@ -111,6 +109,13 @@ func Execute(ctx context.Context, stage *store.Stage, def *Definition, exec Exec
 		prog.Failed.Store(agg.Failed)
 	}
 	return err
+}
+
+// startProgress sets the counters of a run of def starting from agg.
+func startProgress(prog *Progress, def *Definition, agg *store.Aggregate) {
+	prog.Total.Store(def.Config.Games)
+	prog.Done.Store(agg.Finished())
+	prog.Failed.Store(agg.Failed)
 }
 
 // Run plays every pending job of the stage's run def on opts.Workers

@@ -51,9 +51,7 @@ func StartSession(stage *store.Stage, def *Definition, opts SessionOptions) (*Se
 		return nil, err
 	}
 	s := &Session{stage: stage, def: def, opts: opts, prog: &Progress{}, start: time.Now(), startDone: agg.Finished()}
-	s.prog.Total.Store(def.Config.Games)
-	s.prog.Done.Store(s.startDone)
-	s.prog.Failed.Store(agg.Failed)
+	startProgress(s.prog, def, agg) // for a display started before Run
 	liveCtx, stop := context.WithCancel(context.Background())
 	s.stopLive = stop
 	s.liveErr = ServeLive(liveCtx, opts.DBPath, s.liveStatus)
