@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,6 +23,10 @@ type natsServerCmd struct {
 
 func (c *natsServerCmd) Run(ctx context.Context, s *streams) error {
 	srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: c.Store, Listen: c.Listen, SyncAlways: c.Sync})
+	var addrErr *cluster.AddressError
+	if errors.As(err, &addrErr) {
+		return usageErr(fmt.Errorf("--listen %q: %w", addrErr.Addr, addrErr.Err))
+	}
 	if err != nil {
 		return usageErr(err)
 	}

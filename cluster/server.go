@@ -20,6 +20,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -43,6 +44,17 @@ type ServerOptions struct {
 	Logs bool
 }
 
+// AddressError is returned by StartServer for a Listen address it cannot
+// use.
+type AddressError struct {
+	Addr string
+	Err  error
+}
+
+func (e *AddressError) Error() string { return fmt.Sprintf("listen address %q: %v", e.Addr, e.Err) }
+
+func (e *AddressError) Unwrap() error { return e.Err }
+
 // StartServer starts an embedded NATS server with JetStream on a file
 // store and waits until it accepts connections. Shut it down with
 // Shutdown and WaitForShutdown.
@@ -52,11 +64,11 @@ func StartServer(o ServerOptions) (*server.Server, error) {
 	}
 	host, port, err := net.SplitHostPort(o.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("--listen %q: %w", o.Listen, err)
+		return nil, &AddressError{Addr: o.Listen, Err: err}
 	}
 	p, err := strconv.Atoi(port)
 	if err != nil || p < 0 || p > 65535 {
-		return nil, fmt.Errorf("--listen %q: bad port", o.Listen)
+		return nil, &AddressError{Addr: o.Listen, Err: errors.New("bad port")}
 	}
 	if p == 0 {
 		p = server.RANDOM_PORT
