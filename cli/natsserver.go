@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/simpipe/simpipe/cluster"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -64,8 +65,9 @@ func connectNATS(url, name string, log io.Writer) (*nats.Conn, error) {
 // workers over NATS JetStream (see cluster.Coordinator), and the function
 // that tears down what it set up. With "embedded", it starts a server in
 // this process on a free loopback port, with a store in a temporary
-// directory, and a worker of c.Workers simulators beside the coordinator.
-func (c *runCmd) natsExecutor(reg *game.Registry, db *store.DB, s *streams) (_ *cluster.Coordinator, stop func(), err error) {
+// directory, and a worker of c.Workers simulators beside the coordinator,
+// which plays the run with its game as def holds it.
+func (c *runCmd) natsExecutor(reg *game.Registry, def *pipeline.Definition, db *store.DB, s *streams) (_ *cluster.Coordinator, stop func(), err error) {
 	var undo []func() // in reverse order of setup
 	stop = func() {
 		for i := len(undo) - 1; i >= 0; i-- {
@@ -100,7 +102,8 @@ func (c *runCmd) natsExecutor(reg *game.Registry, db *store.DB, s *streams) (_ *
 		workerDone := make(chan struct{})
 		go func() {
 			defer close(workerDone)
-			_ = cluster.Work(wctx, wnc, cluster.WorkerOptions{Workers: c.Workers, Version: Version, Registry: reg, Log: s.err})
+			_ = cluster.Work(wctx, wnc, cluster.WorkerOptions{Workers: c.Workers, Version: Version, Registry: reg,
+				Built: []game.Game{def.Game}, Log: s.err})
 		}()
 		undo = append(undo, func() { stopWorker(); <-workerDone })
 	}

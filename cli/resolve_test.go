@@ -14,7 +14,7 @@ import (
 // TestGameBuiltOncePerCommand: a command builds its game from its spec
 // once (Registry.New), however many steps (preparing a run, parsing its
 // lineup, sizing chunks, checking a resume, training iterations, playing)
-// need it. The commands run in process with a registry whose only game
+// need it, an embedded NATS worker included. The commands run in process with a registry whose only game
 // counts its constructions.
 func TestGameBuiltOncePerCommand(t *testing.T) {
 	var built atomic.Int32
@@ -36,6 +36,7 @@ func TestGameBuiltOncePerCommand(t *testing.T) {
 		{"NewRun", []string{"run", "--db", runDB, "--game", "tictactoe", "--games", "500", "--players", "random", "--workers", "2"}},
 		{"ExtendedRun", []string{"run", "--db", runDB, "--games", "1000", "--players", "random", "--seed", "1", "--workers", "2"}},
 		{"ResumeWithGame", []string{"run", "--db", runDB, "--game", "tictactoe", "--workers", "2"}},
+		{"EmbeddedNATS", []string{"run", "--db", runDB, "--games", "2000", "--nats", "embedded", "--workers", "2"}},
 		{"Train", []string{"train", "--db", trainDB, "--game", "tictactoe", "--iterations", "2", "--games-per-iteration", "300",
 			"--players", "random", "--guided", "greedy", "--max-samples", "2000", "--top-features", "4", "--window", "1", "--workers", "2", "-o", model}},
 		{"Eval", []string{"eval", "--ai", model, "--player", "greedy", "--vs", "random", "--games", "20", "--workers", "2"}},

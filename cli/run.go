@@ -145,7 +145,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	var exec pipeline.Executor = pipeline.Local{Workers: c.Workers, Retries: c.Retries, GameTimeout: c.GameTimeout}
 	stopNATS := func() {}
 	if c.NATS != "" {
-		co, stop, err := c.natsExecutor(reg, db, s)
+		co, stop, err := c.natsExecutor(reg, def, db, s)
 		if err != nil {
 			return err
 		}

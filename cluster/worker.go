@@ -24,6 +24,10 @@ type WorkerOptions struct {
 	Version string
 	// Registry holds the games this worker can play.
 	Registry *game.Registry
+	// Built, if not empty, holds games already built from their specs (an
+	// embedded worker's, beside its coordinator): a run of one of them is
+	// played without building its game again.
+	Built []game.Game
 	// Log receives one line per notable event (refusals, errors).
 	Log io.Writer
 	// OnResult, if not nil, is called after each result is published and
@@ -171,6 +175,17 @@ func (w *worker) dispatch(m jetstream.Msg) error {
 	return nil
 }
 
+// resolve resolves a run from its spec, with a game already built when
+// there is one.
+func (w *worker) resolve(spec RunSpec) (*pipeline.Definition, error) {
+	for _, g := range w.opts.Built {
+		if g.Spec() == spec.Game {
+			return pipeline.ResolveGame(spec.config(), g)
+		}
+	}
+	return pipeline.Resolve(spec.config(), w.opts.Registry)
+}
+
 func specKey(s *RunSpec) string {
 	h := sha256.Sum256(EncodeJobMsg(&JobMsg{Run: *s}))
 	return s.RunID + string(h[:])
@@ -180,7 +195,7 @@ func specKey(s *RunSpec) string {
 // simulate flow, closing the least recently used idle flow if there are too
 // many.
 func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
-	def, err := pipeline.Resolve(spec.config(), w.opts.Registry)
+	def, err := w.resolve(spec)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", spec.RunID, err)
 	}
