@@ -161,7 +161,7 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 		code = exitUsage // the file, not simpipe, is at fault
 	}
 	if ee == nil || ee.err != nil { // a nil err means the command already reported
-		fmt.Fprintf(stderr, "%s: %v\n", progName, err)
+		fmt.Fprintf(stderr, "%s: %s\n", progName, message(err))
 	}
 	return code
 }

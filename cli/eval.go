@@ -109,7 +109,7 @@ func (c *evalCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error
 
 	prog := &pipeline.Progress{}
 	rep := startProgress(c.Progress, s.err, prog, 0)
-	report, err := eval.Run(ctx, db, reg, cfg, prog)
+	report, err := eval.Run(ctx, db, cfg, prog)
 	rep.stop()
 	interrupted := errors.Is(err, pipeline.ErrInterrupted)
 	if err != nil && !interrupted {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +24,10 @@ type natsServerCmd struct {
 
 func (c *natsServerCmd) Run(ctx context.Context, s *streams) error {
 	srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: c.Store, Listen: c.Listen, SyncAlways: c.Sync})
+	var addrErr *cluster.AddressError
+	if errors.As(err, &addrErr) {
+		return usageErr(fmt.Errorf("--listen %q: %w", addrErr.Addr, addrErr.Err))
+	}
 	if err != nil {
 		return usageErr(err)
 	}
@@ -56,52 +61,58 @@ func connectNATS(url, name string, log io.Writer) (*nats.Conn, error) {
 	return nc, nil
 }
 
-// runNATS plays the run's pending jobs on workers over NATS JetStream (see
-// cluster.Coordinate). With "embedded", it starts a server in this process
-// on a free loopback port, with a store in a temporary directory, and a
-// worker of c.Workers simulators beside the coordinator.
-func (c *runCmd) runNATS(ctx context.Context, reg *game.Registry, db *store.DB, stage *store.Stage,
-	prog *pipeline.Progress, onCommit func(store.CommitStats, time.Duration), s *streams) error {
+// natsExecutor returns the executor that plays the run's pending jobs on
+// workers over NATS JetStream (see cluster.Coordinator), and the function
+// that tears down what it set up. With "embedded", it starts a server in
+// this process on a free loopback port, with a store in a temporary
+// directory, and a worker of c.Workers simulators beside the coordinator,
+// which plays the run with its game as def holds it.
+func (c *runCmd) natsExecutor(reg *game.Registry, def *pipeline.Definition, db *store.DB, s *streams) (_ *cluster.Coordinator, stop func(), err error) {
+	var undo []func() // in reverse order of setup
+	stop = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
 	url := c.NATS
-	var workerDone chan struct{}
 	if url == "embedded" {
 		dir, err := os.MkdirTemp("", "simpipe-nats")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer os.RemoveAll(dir)
+		undo = append(undo, func() { os.RemoveAll(dir) })
 		srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: dir, Listen: "127.0.0.1:0"})
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+		undo = append(undo, func() { srv.Shutdown(); srv.WaitForShutdown() })
 		url = srv.ClientURL()
 		fmt.Fprintf(s.err, "%s: embedded NATS server on %s; more workers may join with '%s worker --nats %s'\n", progName, url, progName, url)
 		wnc, err := connectNATS(url, "simpipe worker (embedded)", s.err)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer wnc.Close()
+		undo = append(undo, wnc.Close)
 		wctx, stopWorker := context.WithCancel(context.Background())
-		defer stopWorker()
-		workerDone = make(chan struct{})
+		workerDone := make(chan struct{})
 		go func() {
 			defer close(workerDone)
-			_ = cluster.Work(wctx, wnc, cluster.WorkerOptions{Workers: c.Workers, Version: Version, Registry: reg, Log: s.err})
+			_ = cluster.Work(wctx, wnc, cluster.WorkerOptions{Workers: c.Workers, Version: Version, Registry: reg,
+				Built: []game.Game{def.Game}, Log: s.err})
 		}()
-		defer func() { stopWorker(); <-workerDone }()
+		undo = append(undo, func() { stopWorker(); <-workerDone })
 	}
 	nc, err := connectNATS(url, "simpipe coordinator", s.err)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer nc.Close()
-	st, err := cluster.Coordinate(ctx, nc, db, stage, cluster.CoordinatorOptions{
-		Lease: c.Lease, Retries: c.Retries, GameTimeout: c.GameTimeout, Version: Version,
-		Progress: prog, OnCommit: onCommit, Log: s.err,
-	})
-	if st.RunID != "" {
-		fmt.Fprintf(s.err, "%s: coordinator: run %s: published %d job messages (%d again after their lease), ignored %d duplicate results, refused %d result messages\n", progName, st.RunID, st.Published, st.Republished, st.Duplicates, st.Refused)
-	}
-	return err
+	undo = append(undo, nc.Close)
+	return &cluster.Coordinator{NC: nc, DB: db, Opts: cluster.CoordinatorOptions{
+		Lease: c.Lease, Retries: c.Retries, GameTimeout: c.GameTimeout, Version: Version, Log: s.err,
+	}}, stop, nil
 }

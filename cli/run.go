@@ -10,10 +10,12 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/simpipe/simpipe/ai"
-	"github.com/simpipe/simpipe/dataflow"
+	"github.com/simpipe/simpipe/cluster"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/metrics"
 	"github.com/simpipe/simpipe/pipeline"
@@ -80,10 +82,12 @@ func resolveWorkers(w *int) error {
 }
 
 func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
-	// Check everything that needs no DB before creating a file.
+	// Check everything that needs no DB before creating a file. The game
+	// is built here, once, and handed on.
+	var g game.Game
 	if c.Game != nil {
-		g, err := reg.New(*c.Game)
-		if err != nil {
+		var err error
+		if g, err = reg.New(*c.Game); err != nil {
 			return usageErr(err)
 		}
 		if c.Players != nil {
@@ -112,8 +116,8 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	defer db.Close()
 	stage := db.Stage(store.DefaultStage)
 
-	cfg, err := pipeline.Prepare(stage, reg, pipeline.Settings{
-		Game: c.Game, Players: c.Players, Seed: c.Seed, Games: c.Games,
+	def, err := pipeline.Prepare(stage, reg, pipeline.Settings{
+		Game: g, Players: c.Players, Seed: c.Seed, Games: c.Games,
 		MaxActions: c.MaxActions, Chunk: c.Chunk,
 	})
 	if err != nil {
@@ -123,75 +127,53 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		}
 		return usageErr(err)
 	}
+	cfg := def.Config
 
-	prog := &pipeline.Progress{}
-	start := time.Now()
-	startDone := uint64(0)
-	if agg, err := stage.Aggregate(); err == nil {
-		startDone = agg.GamesDone + agg.Failed
+	sess, err := pipeline.StartSession(stage, def, pipeline.SessionOptions{DBPath: c.DB, Workers: c.Workers, Metrics: metricsLn})
+	if err != nil {
+		return err
 	}
-	liveCtx, stopLive := context.WithCancel(context.Background())
-	defer stopLive()
-	if err := pipeline.ServeLive(liveCtx, c.DB, func() pipeline.LiveStatus {
-		el := time.Since(start)
-		done := prog.Done.Load()
-		return pipeline.LiveStatus{
-			PID: os.Getpid(), DB: c.DB, GamesTotal: prog.Total.Load(), GamesDone: done,
-			Failed: prog.Failed.Load(), JobsInFlight: prog.InFlight.Load(), Workers: c.Workers,
-			GamesPerSec: float64(done-startDone) / el.Seconds(), Uptime: el.Round(time.Second).String(),
-		}
-	}); err != nil {
+	defer sess.Close() // before db.Close: scrapes read the DB
+	if err := sess.LiveErr(); err != nil {
 		fmt.Fprintf(s.err, "%s: warning: no live status for inspect: %v\n", progName, err)
 	}
-	var onCommit func(store.CommitStats, time.Duration)
-	if metricsLn != nil {
-		m := metrics.New(metrics.Source{Progress: prog, DBSize: func() int64 { n, _ := fileSize(c.DB); return n },
-			Failed: func() uint64 {
-				if agg, err := stage.Aggregate(); err == nil {
-					return agg.Failed
-				}
-				return prog.Failed.Load()
-			}})
-		srv := m.Serve(metricsLn)
-		defer srv.Close() // before db.Close: scrapes read the DB
-		onCommit = m.OnCommit
-		fmt.Fprintf(s.err, "%s: metrics on %s\n", progName, srv.URL())
+	if url := sess.MetricsURL(); url != "" {
+		fmt.Fprintf(s.err, "%s: metrics on %s\n", progName, url)
 	}
 
 	fmt.Fprintf(s.err, "%s: %s: %s, %d games, seed %d, players %s, %d workers\n", progName, c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
-	rep := startProgress(c.Progress, s.err, prog, startDone)
-	var runErr error
+	var exec pipeline.Executor = pipeline.Local{Workers: c.Workers, Retries: c.Retries, GameTimeout: c.GameTimeout}
+	stopNATS := func() {}
 	if c.NATS != "" {
-		runErr = c.runNATS(ctx, reg, db, stage, prog, onCommit, s)
-	} else {
-		runErr = pipeline.Run(ctx, stage, reg, pipeline.Options{
-			Workers: c.Workers, Retries: c.Retries, Progress: prog, GameTimeout: c.GameTimeout,
-			Sink: dataflow.SinkOptions{OnCommit: onCommit},
-		})
+		co, stop, err := c.natsExecutor(reg, def, db, s)
+		if err != nil {
+			return err
+		}
+		exec, stopNATS = co, sync.OnceFunc(stop)
+		defer stopNATS()
+	}
+	rep := startProgress(c.Progress, s.err, sess.Progress(), sess.StartDone())
+	sum, runErr := sess.Run(ctx, exec)
+	if co, ok := exec.(*cluster.Coordinator); ok {
+		if st := co.Stats(); st.RunID != "" {
+			fmt.Fprintf(s.err, "%s: coordinator: run %s: published %d job messages (%d again after their lease), ignored %d duplicate results, refused %d result messages\n", progName, st.RunID, st.Published, st.Republished, st.Duplicates, st.Refused)
+		}
+		stopNATS()
 	}
 	rep.stop()
-	stopLive()
 
-	agg, aggErr := stage.Aggregate()
 	switch {
 	case errors.Is(runErr, pipeline.ErrInterrupted):
-		if aggErr == nil {
-			fmt.Fprintf(s.err, "%s: interrupted: %d of %d games are saved; run the same command again to resume\n", progName, agg.GamesDone+agg.Failed, cfg.Games)
+		if sum.Agg != nil {
+			fmt.Fprintf(s.err, "%s: interrupted: %d of %d games are saved; run the same command again to resume\n", progName, sum.Agg.Finished(), cfg.Games)
 		}
 		return &exitErr{exitInterrupted, nil}
 	case errors.Is(runErr, store.ErrNoSpace):
 		return &exitErr{exitNoSpace, fmt.Errorf("%w; the DB is consistent: make room (or raise --max-db-size) and run the same command again", runErr)}
 	case runErr != nil:
 		return runErr
-	case aggErr != nil:
-		return aggErr
 	}
-	el := time.Since(start)
-	played := prog.Played.Load()
-	d, err := stage.Digest()
-	if err != nil {
-		return err
-	}
+	agg, el, played, d := sum.Agg, sum.Elapsed, sum.Played, sum.Digest
 	if c.JSON {
 		enc := json.NewEncoder(s.out)
 		enc.SetIndent("", "  ")
@@ -205,7 +187,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		}
 	} else {
 		fmt.Fprintf(s.out, "done: %d games (%d completed, %d incomplete, %d failed); played %d in %s (%.0f games/s)\nresults_digest: %x\n",
-			agg.GamesDone+agg.Failed, agg.GamesDone-agg.Incomplete, agg.Incomplete, agg.Failed,
+			agg.Finished(), agg.GamesDone-agg.Incomplete, agg.Incomplete, agg.Failed,
 			played, el.Round(time.Millisecond), float64(played)/el.Seconds(), d)
 	}
 	if agg.Failed > 0 {
@@ -226,6 +208,39 @@ type runSummary struct {
 	Seconds       float64 `json:"seconds"`
 	GamesPerSec   float64 `json:"games_per_sec"`
 	ResultsDigest string  `json:"results_digest"`
+}
+
+// message returns err's text as the command line says it: the settings that
+// libraries name in their typed errors become the flags that set them, and
+// an unknown game points to the games command.
+func message(err error) string {
+	msg := err.Error()
+	replace := func(lib, cli string) { msg = strings.Replace(msg, lib, cli, 1) }
+	var conflict *pipeline.ConflictError
+	if errors.As(err, &conflict) {
+		replace(conflict.Error(), "--"+conflict.Error())
+	}
+	var bad *pipeline.SettingError
+	if errors.As(err, &bad) {
+		m := "--" + bad.Error()
+		if bad.Raise != "" {
+			m += "; raise --" + bad.Raise
+		}
+		replace(bad.Error(), m)
+	}
+	var missing *pipeline.MissingError
+	if errors.As(err, &missing) {
+		m := "a new run needs --" + missing.Setting
+		if missing.Setting == "game" {
+			m += fmt.Sprintf(" (see '%s games')", progName)
+		}
+		replace(missing.Error(), m)
+	}
+	var unknown *game.UnknownGameError
+	if errors.As(err, &unknown) {
+		replace(unknown.Error(), fmt.Sprintf("%s (see '%s games')", unknown.Error(), progName))
+	}
+	return msg
 }
 
 // openErr classifies a store.Open error: a busy, foreign or incompatible

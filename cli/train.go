@@ -67,7 +67,7 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 	defer db.Close()
 	prog := &pipeline.Progress{}
 	rep := startProgress(c.Progress, s.err, prog, 0)
-	model, err := train.Run(ctx, db, reg, train.Settings{
+	model, err := train.Run(ctx, db, g, train.Settings{
 		Game: c.Game, Iterations: c.Iterations, GamesPerIteration: c.GamesPerIteration,
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,

@@ -19,7 +19,7 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 // newRun creates a run of connect four in a new DB.
-func newRun(t *testing.T) (*store.DB, *store.Stage) {
+func newRun(t *testing.T) (*store.DB, *store.Stage, *pipeline.Definition) {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "run.db"), nil)
 	if err != nil {
@@ -27,12 +27,16 @@ func newRun(t *testing.T) (*store.DB, *store.Stage) {
 	}
 	t.Cleanup(func() { db.Close() })
 	stage := db.Stage(store.DefaultStage)
-	_, err = pipeline.Prepare(stage, builtin.Registry(), pipeline.Settings{
-		Game: ptr("connect4"), Games: ptr[uint64](20000), Chunk: ptr(500), Seed: ptr[uint64](9)})
+	g, err := builtin.Registry().New("connect4")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db, stage
+	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{
+		Game: g, Games: ptr[uint64](20000), Chunk: ptr(500), Seed: ptr[uint64](9)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, stage, def
 }
 
 type logBuf struct {
@@ -58,9 +62,8 @@ func (l *logBuf) String() string {
 // in-process worker play the run: the coordinator refuses and counts each,
 // and the digest equals a local run's.
 func TestCoordinatorRefusesBadResults(t *testing.T) {
-	refDB, ref := newRun(t)
-	_ = refDB
-	if err := pipeline.Run(context.Background(), ref, builtin.Registry(), pipeline.Options{Workers: 2}); err != nil {
+	_, ref, refDef := newRun(t)
+	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := ref.Digest()
@@ -81,7 +84,7 @@ func TestCoordinatorRefusesBadResults(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, stage := newRun(t)
+	db, stage, def := newRun(t)
 	runID, err := RunID(db, stage)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +117,9 @@ func TestCoordinatorRefusesBadResults(t *testing.T) {
 	}()
 	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	st, err := Coordinate(cctx, nc, db, stage, CoordinatorOptions{Lease: 2 * time.Second, Version: "test", Log: &log})
+	co := &Coordinator{NC: nc, DB: db, Opts: CoordinatorOptions{Lease: 2 * time.Second, Version: "test", Log: &log}}
+	err = pipeline.Execute(cctx, stage, def, co, pipeline.Options{})
+	st := co.Stats()
 	stopWorker()
 	if werr := <-workerDone; werr != nil {
 		t.Fatal(werr)

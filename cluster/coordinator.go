@@ -24,7 +24,7 @@ const DefaultLease = 2 * time.Minute
 // close to the moment a job can be picked up.
 const publishWindow = 1024
 
-// CoordinatorOptions configures Coordinate.
+// CoordinatorOptions configures a Coordinator.
 type CoordinatorOptions struct {
 	// Lease is how long a job may go without a result. It is also the job
 	// consumer's AckWait: a worker that stops sending in-progress
@@ -38,10 +38,6 @@ type CoordinatorOptions struct {
 	GameTimeout time.Duration
 	// Version is this simpipe's version; workers of another refuse the jobs.
 	Version string
-	// Progress, if not nil, receives live counters.
-	Progress *pipeline.Progress
-	// OnCommit, if not nil, is chained after the coordinator's own hook.
-	OnCommit func(store.CommitStats, time.Duration)
 	// Log receives one line per notable event.
 	Log io.Writer
 }
@@ -55,65 +51,73 @@ type CoordinatorStats struct {
 	Refused     uint64 // result messages refused (other protocol, run, or bad bytes)
 }
 
-// Coordinate plays the stage's pending jobs on workers over JetStream: it
-// publishes the jobs, commits the results that come back through a
-// dataflow.CheckpointSink (one transaction for a batch of results, their job
-// states and the aggregate) and acknowledges a result message only after its
-// commit. It returns when every job is done or failed, with
-// pipeline.ErrInterrupted if ctx is cancelled first, or the first store
-// error. What is in the streams when it returns stays there for the next
-// coordinator of the run.
-func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.Stage, opts CoordinatorOptions) (CoordinatorStats, error) {
-	var st CoordinatorStats
+// Coordinator is the executor (see pipeline.Executor) that plays a run on
+// workers over JetStream: it publishes the jobs, commits the results that
+// come back through the run's dataflow.CheckpointSink (one transaction for
+// a batch of results, their job states and the aggregate) and acknowledges
+// a result message only after its commit. What is in the streams when it
+// returns stays there for the next coordinator of the run.
+type Coordinator struct {
+	// NC is the connection to the NATS server; DB holds the run's stage.
+	NC   *nats.Conn
+	DB   *store.DB
+	Opts CoordinatorOptions
+
+	stats CoordinatorStats // written by Execute
+}
+
+var _ pipeline.Executor = (*Coordinator)(nil)
+
+// Stats returns what the coordinator did in its last Execute.
+func (co *Coordinator) Stats() CoordinatorStats { return co.stats }
+
+// Execute implements pipeline.Executor. It returns when every job is done
+// or failed, or once ctx is cancelled and the results received are
+// committed.
+func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error {
+	co.stats = CoordinatorStats{}
+	st := &co.stats
+	opts, nc, stage, cfg := co.Opts, co.NC, x.Stage, x.Def.Config
 	if opts.Lease <= 0 {
 		opts.Lease = DefaultLease
 	}
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	cfg, err := stage.Config()
-	if err != nil {
-		return st, err
+	var err error
+	if st.RunID, err = RunID(co.DB, stage); err != nil {
+		return err
 	}
-	if st.RunID, err = RunID(db, stage); err != nil {
-		return st, err
-	}
-	prog := opts.Progress
-	if prog == nil {
-		prog = &pipeline.Progress{}
-	}
+	prog := x.Progress
 	agg, err := stage.Aggregate()
 	if err != nil {
-		return st, err
+		return err
 	}
-	prog.Total.Store(cfg.Games)
-	prog.Done.Store(agg.GamesDone + agg.Failed)
-	prog.Failed.Store(agg.Failed)
 	if agg.JobsDone+agg.JobsFailed >= cfg.Jobs {
-		return st, nil
+		return nil
 	}
 
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return st, err
+		return err
 	}
 	setupCtx, cancelSetup := context.WithTimeout(ctx, 30*time.Second)
 	defer cancelSetup()
 	if err := setupStreams(setupCtx, js); err != nil {
-		return st, err
+		return err
 	}
 	if err := workersConsumer(setupCtx, js, opts.Lease); err != nil {
-		return st, err
+		return err
 	}
 	jobsStream, err := js.Stream(setupCtx, JobsStream)
 	if err != nil {
-		return st, err
+		return err
 	}
 	// A fresh results consumer: results left unacknowledged by a previous
 	// coordinator of this run are delivered again at once.
 	resName := "simpipe-coordinator-" + st.RunID
 	if err := js.DeleteConsumer(setupCtx, ResultsStream, resName); err != nil && !isNotFound(err) {
-		return st, err
+		return err
 	}
 	resCons, err := js.CreateOrUpdateConsumer(setupCtx, ResultsStream, jetstream.ConsumerConfig{
 		Durable:       resName,
@@ -123,7 +127,7 @@ func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.S
 		MaxAckPending: 100000,
 	})
 	if err != nil {
-		return st, err
+		return err
 	}
 
 	c := &coordinator{
@@ -133,7 +137,7 @@ func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.S
 			Models: cfg.Models, Seed: cfg.Seed, MaxActions: cfg.MaxActions, MoveBits: cfg.MoveBits,
 			RotateSeats: cfg.RotateSeats, Retries: opts.Retries, GameTimeout: opts.GameTimeout,
 		},
-		published: map[uint64]*pubJob{}, finished: map[uint64]bool{},
+		published: map[uint64]*pubJob{}, finished: map[uint64]bool{}, handed: map[uint64][]jetstream.Msg{},
 		wake: make(chan struct{}, 1),
 	}
 	fmt.Fprintf(opts.Log, "simpipe: coordinator: run %s on %s: waiting for workers ('simpipe worker --nats %s')\n",
@@ -145,13 +149,10 @@ func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.S
 		MaxInFlight: 4096,
 		OnError:     func(err error) { c.logf("fetching results: %v", err) },
 	})
-	c.sink = dataflow.NewCheckpointSink(stage, dataflow.SinkOptions{
-		OnCommit: c.onCommit,
-		Cancel: func(err error) {
-			c.commitErr.Store(&err)
-			c.poke()
-		},
-	})
+	c.sink = x.NewSink(func(err error) {
+		c.commitErr.Store(&err)
+		c.poke()
+	}, c.onCommit)
 	routed := make(chan struct{})
 	go func() {
 		defer close(routed)
@@ -165,13 +166,13 @@ func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.S
 	st.Published, st.Republished = c.published0.Load(), c.republished.Load()
 	st.Duplicates, st.Refused = c.duplicates.Load(), c.refused.Load()
 	if p := c.commitErr.Load(); p != nil {
-		return st, fmt.Errorf("commit: %w", *p)
+		return fmt.Errorf("commit: %w", *p)
 	}
 	if runErr != nil {
-		return st, runErr
+		return runErr
 	}
 	if ctx.Err() != nil {
-		return st, pipeline.ErrInterrupted
+		return nil // the lifecycle tells an interruption from the end
 	}
 	// The run is complete: what is left of it in the streams (jobs
 	// published again whose first result came back, late duplicates) is
@@ -183,10 +184,7 @@ func Coordinate(ctx context.Context, nc *nats.Conn, db *store.DB, stage *store.S
 	if rs, err := js.Stream(cleanCtx, ResultsStream); err == nil {
 		_ = rs.Purge(cleanCtx, jetstream.WithPurgeSubject(resultsSubject(st.RunID)))
 	}
-	if agg, err := stage.Aggregate(); err == nil {
-		prog.Failed.Store(agg.Failed)
-	}
-	return st, nil
+	return nil
 }
 
 type pubJob struct {
@@ -198,11 +196,6 @@ type pubJob struct {
 	// stream: its result may still be on its way to a commit, so the job
 	// is published again only if it is still gone a lease later.
 	gone bool
-}
-
-type fifoEntry struct {
-	msg jetstream.Msg
-	job uint64
 }
 
 type coordinator struct {
@@ -225,7 +218,10 @@ type coordinator struct {
 	mu        sync.Mutex
 	published map[uint64]*pubJob // jobs published and not finished; guarded by mu
 	finished  map[uint64]bool    // jobs finished during this run; guarded by mu
-	fifo      []fifoEntry        // results handed to the sink, in order; guarded by mu
+	// handed holds the messages of the results handed to the sink and not
+	// yet committed, by job ID, in the order handed (a job's result may
+	// come more than once); guarded by mu.
+	handed map[uint64][]jetstream.Msg
 }
 
 func (c *coordinator) logf(format string, args ...any) {
@@ -387,7 +383,7 @@ func (c *coordinator) route() {
 			continue
 		}
 		c.mu.Lock()
-		c.fifo = append(c.fifo, fifoEntry{msg: m, job: r.Job.ID})
+		c.handed[r.Job.ID] = append(c.handed[r.Job.ID], m)
 		c.mu.Unlock()
 		c.sink.In() <- *r
 	}
@@ -433,15 +429,15 @@ func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
 		games = uint64(len(job.Only))
 	}
 	failed := uint64(0)
-	for _, raw := range chunk.Raw {
-		if store.Status(raw[0]) == store.Failed {
+	for i := range chunk.Len() {
+		if chunk.Status(i) == store.Failed {
 			failed++
 		}
 	}
 	switch {
 	case chunk.First != job.First || uint64(len(chunk.Raw)) != games || chunk.MoveBits != c.cfg.MoveBits:
 		err = fmt.Errorf("record of games %d+%d does not match job %d (games %d+%d)", chunk.First, len(chunk.Raw), job.ID, job.First, games)
-	case rm.Delta.GamesDone+rm.Delta.Failed != games || rm.Delta.Failed != failed || uint64(len(rm.Failures)) != failed:
+	case rm.Delta.Finished() != games || rm.Delta.Failed != failed || uint64(len(rm.Failures)) != failed:
 		err = fmt.Errorf("aggregate or failures do not match the record of job %d", job.ID)
 	}
 	if err != nil {
@@ -450,33 +446,30 @@ func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
 	return &store.JobResult{Job: job, Record: rm.Record, Delta: rm.Delta, Failures: rm.Failures, Attempts: rm.Attempts}, nil
 }
 
-// onCommit runs after each commit of the sink: the batch was the oldest
-// st.Jobs+st.Duplicates results handed to it, each now committed or counted
-// as a duplicate, so their messages are acknowledged now, never before.
-func (c *coordinator) onCommit(st store.CommitStats, d time.Duration) {
-	n := int(st.Jobs + st.Duplicates)
+// onCommit runs after each commit of the sink, which names the jobs whose
+// results it held: each is now committed or counted as a duplicate, so its
+// message is acknowledged now, never before.
+func (c *coordinator) onCommit(cm dataflow.Commit) {
+	msgs := make([]jetstream.Msg, 0, len(cm.Jobs))
 	c.mu.Lock()
-	batch := c.fifo[:n:n]
-	c.fifo = c.fifo[n:]
-	for _, e := range batch {
-		c.finished[e.job] = true
-		delete(c.published, e.job)
+	for _, j := range cm.Jobs {
+		q := c.handed[j.ID]
+		msgs = append(msgs, q[0]) // a job's results commit in the order handed
+		if len(q) == 1 {
+			delete(c.handed, j.ID)
+		} else {
+			c.handed[j.ID] = q[1:]
+		}
+		c.finished[j.ID] = true
+		delete(c.published, j.ID)
 	}
 	c.prog.InFlight.Store(int64(len(c.published)))
 	c.mu.Unlock()
-	for _, e := range batch {
-		_ = e.msg.Ack() // if it is lost, the result comes again and counts as a duplicate
-		c.src.Release(e.msg)
+	for _, m := range msgs {
+		_ = m.Ack() // if it is lost, the result comes again and counts as a duplicate
+		c.src.Release(m)
 	}
-	c.duplicates.Add(st.Duplicates)
-	c.prog.Done.Store(st.Finished)
-	c.prog.Failed.Store(st.Failed)
-	c.prog.Played.Add(st.Games)
-	c.prog.Commits.Add(1)
-	c.prog.CommitNano.Store(int64(d))
-	if c.opts.OnCommit != nil {
-		c.opts.OnCommit(st, d)
-	}
+	c.duplicates.Add(cm.Duplicates)
 	if agg, err := c.stage.Aggregate(); err == nil && agg.JobsDone+agg.JobsFailed >= c.cfg.Jobs {
 		c.allDone.Store(true)
 	}

@@ -69,13 +69,11 @@ type RunSpec struct {
 	GameTimeout time.Duration
 }
 
-// ModelSource resolves model references from the message.
-func (r *RunSpec) ModelSource(ref string) ([]byte, error) {
-	m, ok := r.Models[ref]
-	if !ok {
-		return nil, fmt.Errorf("model %q is not in the job message", ref)
-	}
-	return []byte(m), nil
+// config returns the run's configuration as far as the message carries it:
+// what pipeline.Resolve needs to rebuild its game and players.
+func (r *RunSpec) config() *store.Config {
+	return &store.Config{Game: r.Game, Players: r.Lineup, Seed: r.Seed, MaxActions: r.MaxActions,
+		MoveBits: r.MoveBits, RotateSeats: r.RotateSeats, Models: r.Models}
 }
 
 // JobMsg is a job as published to workers.

@@ -1,7 +1,17 @@
 // Package cluster runs simpipe beyond one machine: an embedded NATS server
-// with JetStream, the job and result messages, the coordinator that
-// publishes a run's jobs and commits the results that come back, and the
-// worker that plays jobs from any coordinator.
+// with JetStream, the job and result messages, the JetStream source and
+// sink they travel through, the Coordinator that publishes a run's jobs and
+// commits the results that come back, and the worker that plays jobs from
+// any coordinator.
+//
+// The Coordinator is one of the two executors of a run (see
+// pipeline.Executor; pipeline.Local is the other): pipeline.Execute and
+// pipeline.Session give it the same lifecycle, progress, live status,
+// metrics and summary as a local run, and it commits through the run's
+// dataflow.CheckpointSink, acknowledging a result message only once the
+// commit that held it (dataflow.Commit.Jobs) is durable. A worker resolves
+// each run from its job messages with pipeline.Resolve, as a local run does
+// from the stored config.
 //
 // The checkpoint DB stays the single source of truth: a result counts once
 // it is committed there, in the same single transaction as a local run's.
@@ -10,6 +20,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -33,6 +44,17 @@ type ServerOptions struct {
 	Logs bool
 }
 
+// AddressError is returned by StartServer for a Listen address it cannot
+// use.
+type AddressError struct {
+	Addr string
+	Err  error
+}
+
+func (e *AddressError) Error() string { return fmt.Sprintf("listen address %q: %v", e.Addr, e.Err) }
+
+func (e *AddressError) Unwrap() error { return e.Err }
+
 // StartServer starts an embedded NATS server with JetStream on a file
 // store and waits until it accepts connections. Shut it down with
 // Shutdown and WaitForShutdown.
@@ -42,11 +64,11 @@ func StartServer(o ServerOptions) (*server.Server, error) {
 	}
 	host, port, err := net.SplitHostPort(o.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("--listen %q: %w", o.Listen, err)
+		return nil, &AddressError{Addr: o.Listen, Err: err}
 	}
 	p, err := strconv.Atoi(port)
 	if err != nil || p < 0 || p > 65535 {
-		return nil, fmt.Errorf("--listen %q: bad port", o.Listen)
+		return nil, &AddressError{Addr: o.Listen, Err: errors.New("bad port")}
 	}
 	if p == 0 {
 		p = server.RANDOM_PORT

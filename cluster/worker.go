@@ -10,9 +10,9 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -24,6 +24,10 @@ type WorkerOptions struct {
 	Version string
 	// Registry holds the games this worker can play.
 	Registry *game.Registry
+	// Built, if not empty, holds games already built from their specs (an
+	// embedded worker's, beside its coordinator): a run of one of them is
+	// played without building its game again.
+	Built []game.Game
 	// Log receives one line per notable event (refusals, errors).
 	Log io.Writer
 	// OnResult, if not nil, is called after each result is published and
@@ -171,29 +175,36 @@ func (w *worker) dispatch(m jetstream.Msg) error {
 	return nil
 }
 
+// resolve resolves a run from its spec, with a game already built when
+// there is one.
+func (w *worker) resolve(spec RunSpec) (*pipeline.Definition, error) {
+	for _, g := range w.opts.Built {
+		if g.Spec() == spec.Game {
+			return pipeline.ResolveGame(spec.config(), g)
+		}
+	}
+	return pipeline.Resolve(spec.config(), w.opts.Registry)
+}
+
 func specKey(s *RunSpec) string {
 	h := sha256.Sum256(EncodeJobMsg(&JobMsg{Run: *s}))
 	return s.RunID + string(h[:])
 }
 
-// newFlow rebuilds a run's game and players from its spec and starts its
+// newFlow resolves a run from its spec (pipeline.Resolve) and starts its
 // simulate flow, closing the least recently used idle flow if there are too
 // many.
 func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
-	g, err := w.opts.Registry.New(spec.Game)
+	def, err := w.resolve(spec)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", spec.RunID, err)
 	}
-	if g.Spec() != spec.Game || g.MoveBits() != spec.MoveBits {
+	if g := def.Game; g.Spec() != spec.Game || g.MoveBits() != spec.MoveBits {
 		return nil, fmt.Errorf("%w: run %s plays %s with %d-bit moves; this worker's build makes it %s with %d-bit moves",
 			ErrProtocol, spec.RunID, spec.Game, spec.MoveBits, g.Spec(), g.MoveBits())
 	}
-	lineup, err := ai.ParseLineupWith(spec.Lineup, g, spec.ModelSource)
-	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", spec.RunID, err)
-	}
-	if lineup.String() != spec.Lineup {
-		return nil, fmt.Errorf("%w: run %s lineup %s reads as %s in this worker's build", ErrProtocol, spec.RunID, spec.Lineup, lineup.String())
+	if def.Lineup.String() != spec.Lineup {
+		return nil, fmt.Errorf("%w: run %s lineup %s reads as %s in this worker's build", ErrProtocol, spec.RunID, spec.Lineup, def.Lineup.String())
 	}
 	if len(w.flows) >= maxRunFlows {
 		var old string
@@ -210,10 +221,7 @@ func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
 			delete(w.flows, old)
 		}
 	}
-	sim := dataflow.NewSimulate(dataflow.SimConfig{
-		Game: g, Lineup: lineup, Seed: spec.Seed, MaxActions: spec.MaxActions, MoveBits: spec.MoveBits,
-		Retries: spec.Retries, GameTimeout: spec.GameTimeout, RotateSeats: spec.RotateSeats,
-	}, w.opts.Workers)
+	sim := dataflow.NewSimulate(def.SimConfig(spec.Retries, spec.GameTimeout), w.opts.Workers)
 	f := &runFlow{spec: spec, sim: sim, pending: map[uint64][]jetstream.Msg{}}
 	w.logf("playing run %s: %s, players %s", spec.RunID, spec.Game, spec.Lineup)
 	w.wg.Add(1)

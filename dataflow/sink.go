@@ -23,12 +23,25 @@ type SinkOptions struct {
 	// MaxGames commits early once a batch holds this many games.
 	// DefaultCommitGames if zero.
 	MaxGames uint64
-	// OnCommit, if not nil, is called after every successful commit with
-	// its statistics and how long it took.
-	OnCommit func(store.CommitStats, time.Duration)
+	// OnCommit, if not nil, is called on the sink's commit goroutine after
+	// every successful commit with what the commit held.
+	OnCommit func(Commit)
 	// Cancel is called with the error when a commit fails, so that the
 	// source stops issuing work that could not be saved.
 	Cancel context.CancelCauseFunc
+}
+
+// Commit is what one commit of a CheckpointSink held.
+type Commit struct {
+	store.CommitStats
+	// Duration is how long the commit took.
+	Duration time.Duration
+	// Jobs are the jobs of the results the commit held, in the order the
+	// sink received them, those counted as duplicates included, so that a
+	// caller can settle each result (acknowledge its message, free its
+	// slot) without keeping its own copy of the sink's order. The slice is
+	// the hook's to keep.
+	Jobs []store.Job
 }
 
 // CheckpointSink receives store.JobResult values and commits them to the
@@ -104,7 +117,7 @@ func (s *CheckpointSink) receive(batches chan<- []store.JobResult) {
 				timer.Reset(s.opts.Interval)
 			}
 			batch = append(batch, r)
-			games += r.Delta.GamesDone + r.Delta.Failed
+			games += r.Delta.Finished()
 			if games >= s.opts.MaxGames {
 				flush()
 			}
@@ -126,7 +139,9 @@ func (s *CheckpointSink) commit(batches <-chan []store.JobResult) {
 		st, err := s.stage.Commit(batch)
 		// bbolt has copied the records into its pages (or given up on
 		// them): their buffers can be reused.
+		jobs := make([]store.Job, len(batch))
 		for i := range batch {
+			jobs[i] = batch[i].Job
 			putRecordBuf(batch[i].Record)
 			batch[i].Record = nil
 		}
@@ -140,7 +155,7 @@ func (s *CheckpointSink) commit(batches <-chan []store.JobResult) {
 			continue
 		}
 		if s.opts.OnCommit != nil {
-			s.opts.OnCommit(st, time.Since(start))
+			s.opts.OnCommit(Commit{CommitStats: st, Duration: time.Since(start), Jobs: jobs})
 		}
 	}
 }

@@ -3,6 +3,7 @@ package dataflow
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,5 +116,59 @@ func TestWatchdogRecordsHungGames(t *testing.T) {
 	}
 	if len(pool) != 1 {
 		t.Fatal("the pool lost its simulator")
+	}
+}
+
+// TestSinkCommitNamesItsJobs: every commit tells its hook which jobs it
+// held, in the order received, a duplicate result included; together the
+// commits name every result the sink received, once.
+func TestSinkCommitNamesItsJobs(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	g := tictactoe.Game{}
+	cfg := store.Config{Game: g.Spec(), Players: "random,random", Seats: 2, Games: 40, ChunkSize: 10, MoveBits: g.MoveBits()}
+	stage := db.Stage("run")
+	if err := stage.CreateRun(cfg); err != nil {
+		t.Fatal(err)
+	}
+	lineup, err := ai.ParseLineup("random", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := NewSimulate(SimConfig{Game: g, Lineup: lineup, Seed: 1, MoveBits: cfg.MoveBits}, 1)
+	var commits []Commit
+	sink := NewCheckpointSink(stage, SinkOptions{Interval: time.Hour, MaxGames: 20,
+		OnCommit: func(c Commit) { commits = append(commits, c) }})
+	go func() {
+		for v := range sim.Out() {
+			sink.In() <- v
+		}
+		close(sink.In())
+	}()
+	for _, id := range []uint64{0, 1, 2, 2, 3} { // job 2's result comes twice
+		sim.In() <- store.Job{ID: id, First: id * 10, Count: 10}
+	}
+	close(sim.In())
+	sink.AwaitCompletion()
+	if err := sink.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	var dups uint64
+	for _, c := range commits {
+		if uint64(len(c.Jobs)) != c.CommitStats.Jobs+c.Duplicates {
+			t.Errorf("commit of %d jobs and %d duplicates names %d jobs", c.CommitStats.Jobs, c.Duplicates, len(c.Jobs))
+		}
+		for _, j := range c.Jobs {
+			ids = append(ids, j.ID)
+		}
+		dups += c.Duplicates
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []uint64{0, 1, 2, 2, 3}) || dups != 1 || len(commits) < 2 {
+		t.Fatalf("%d commits named jobs %v with %d duplicates; want 0, 1, 2, 2, 3 with 1", len(commits), ids, dups)
 	}
 }

@@ -16,9 +16,9 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/simpipe/simpipe/ai/stats"
+	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
@@ -48,23 +48,19 @@ func Count(stage *store.Stage) (Tally, error) {
 	var t Tally
 	n := uint64(cfg.Seats)
 	err = stage.Results(func(c *store.Chunk) error {
-		for i := range c.Raw {
-			status, winners := store.Status(c.Raw[i][0]), game.Seats(0)
-			if status == store.Failed {
+		for i := range c.Len() {
+			if c.Status(i) == store.Failed {
 				continue
 			}
-			winners = game.Seats(c.Raw[i][1])
 			idx := c.First + uint64(i)
 			seat := int((n - idx%n) % n) // the seat the candidate took
-			switch {
-			case status == store.Incomplete || winners == 0:
-				t.Draws++
-			case !winners.Has(seat):
-				t.Losses++
-			case winners.Len() == 1:
+			switch c.ResultFor(i, seat) {
+			case game.Win:
 				t.Wins++
-			default:
+			case game.Draw:
 				t.Draws++
+			default:
+				t.Losses++
 			}
 		}
 		return nil
@@ -166,22 +162,22 @@ func StageName(game, lineup string, models map[string]string, seed uint64) strin
 // Run plays (or resumes) the evaluation in db and returns its report. With
 // an SPRT it stops issuing games as soon as the test decides. It returns
 // pipeline.ErrInterrupted, with the report so far, when ctx is cancelled.
-func Run(ctx context.Context, db *store.DB, reg *game.Registry, c Config, prog *pipeline.Progress) (Report, error) {
+func Run(ctx context.Context, db *store.DB, c Config, prog *pipeline.Progress) (Report, error) {
 	n := uint64(c.Game.Players())
 	games := (c.Games + n - 1) / n * n
 	lineup := c.Lineup()
-	spec := c.Game.Spec()
-	settings := pipeline.Settings{Game: &spec, Players: &lineup, Seed: &c.Seed, Games: &games,
+	settings := pipeline.Settings{Game: c.Game, Players: &lineup, Seed: &c.Seed, Games: &games,
 		MaxActions: c.MaxActions, RotateSeats: true, Models: c.Models}
-	models, err := pipeline.LineupModels(reg, settings)
+	models, err := pipeline.LineupModels(settings)
 	if err != nil {
 		return Report{}, err
 	}
-	stage := db.Stage(StageName(spec, lineup, models, c.Seed))
-	cfg, err := pipeline.Prepare(stage, reg, settings)
+	stage := db.Stage(StageName(c.Game.Spec(), lineup, models, c.Seed))
+	def, err := pipeline.Prepare(stage, nil, settings)
 	if err != nil {
 		return Report{}, err
 	}
+	cfg := def.Config
 	report := func(stopped bool) (Report, error) {
 		t, err := Count(stage)
 		if err != nil {
@@ -210,14 +206,14 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, c Config, prog *
 	if c.SPRT != nil {
 		// Called on the sink's goroutine after each commit: the test sees
 		// only committed games, so a resumed evaluation decides the same.
-		opts.Sink.OnCommit = func(store.CommitStats, time.Duration) {
+		opts.Sink.OnCommit = func(dataflow.Commit) {
 			if !stoppedBySPRT.Load() && decided() {
 				stoppedBySPRT.Store(true)
 				cancel()
 			}
 		}
 	}
-	err = pipeline.Run(runCtx, stage, reg, opts)
+	err = pipeline.Run(runCtx, stage, def, opts)
 	switch {
 	case errors.Is(err, pipeline.ErrInterrupted) && stoppedBySPRT.Load() && ctx.Err() == nil:
 		return report(true)

@@ -30,7 +30,7 @@ func TestPairedGamesCancelSeatAdvantage(t *testing.T) {
 	reg := builtin.Registry()
 	g, _ := reg.New("tictactoe")
 	db := open(t)
-	r, err := eval.Run(context.Background(), db, reg, eval.Config{
+	r, err := eval.Run(context.Background(), db, eval.Config{
 		Game: g, Candidate: "random", Opponent: "random", Seed: 3, Games: 20001, Workers: 2,
 	}, nil)
 	if err != nil {
@@ -73,7 +73,7 @@ func TestPairedGamesCancelSeatAdvantage(t *testing.T) {
 	}
 
 	// Running the same evaluation again resumes the same stage: nothing new.
-	again, err := eval.Run(context.Background(), db, reg, eval.Config{
+	again, err := eval.Run(context.Background(), db, eval.Config{
 		Game: g, Candidate: "random", Opponent: "random", Seed: 3, Games: 20001, Workers: 1,
 	}, nil)
 	if err != nil || again.ResultsDigest != r.ResultsDigest || again.Stage != r.Stage {
@@ -87,7 +87,7 @@ func TestSPRTStopsEarly(t *testing.T) {
 	reg := builtin.Registry()
 	g, _ := reg.New("connect4")
 	db := open(t)
-	r, err := eval.Run(context.Background(), db, reg, eval.Config{
+	r, err := eval.Run(context.Background(), db, eval.Config{
 		Game: g, Candidate: "random", Opponent: "random", Seed: 1, Games: 2_000_000, Workers: 2,
 		SPRT: &eval.SPRT{Elo0: 100, Elo1: 200, Alpha: 0.05, Beta: 0.05},
 	}, nil)

@@ -190,7 +190,7 @@ func (x *exporter) export(index uint64, e *store.GameEntry) error {
 		}
 		r.Game, r.Ply, r.Seat = index, ply, seat
 		r.Values = x.set.Values(view, seat, r.Values[:0])
-		r.Outcome, r.HasOutcome = Outcome(e.Winners, seat), e.Status == store.Completed
+		r.Outcome, r.HasOutcome = e.Winners.ResultFor(seat).Score(), e.Status == store.Completed
 		x.stats.Rows++
 		return x.sink.state(r)
 	})
@@ -222,18 +222,6 @@ func legal(ms []game.Move, m game.Move) bool {
 		}
 	}
 	return false
-}
-
-// Outcome is seat's score in a game won by w, as the trainer counts it: 1
-// for the only winner, 0.5 for a draw or a shared win, 0 for a loss.
-func Outcome(w game.Seats, seat int) float64 {
-	switch {
-	case w == 0 || (w.Has(seat) && w.Len() > 1):
-		return 0.5
-	case w.Has(seat):
-		return 1
-	}
-	return 0
 }
 
 // Fixed columns of the two row kinds, in output order. In feature rows the

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/simpipe/simpipe/ai/features"
-	"github.com/simpipe/simpipe/game"
 )
 
 func TestAppendJSONString(t *testing.T) {
@@ -30,19 +29,5 @@ func TestColumnNames(t *testing.T) {
 	want := []string{"a", "game#2", "a#2", "feature3", "outcome#2"}
 	if got := ColumnNames(fs); !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
-	}
-}
-
-func TestOutcome(t *testing.T) {
-	for _, c := range []struct {
-		w    game.Seats
-		seat int
-		want float64
-	}{
-		{0, 0, 0.5}, {game.SeatSet(1), 1, 1}, {game.SeatSet(1), 0, 0}, {game.SeatSet(0, 2), 2, 0.5}, {game.SeatSet(0, 2), 1, 0},
-	} {
-		if got := Outcome(c.w, c.seat); got != c.want {
-			t.Errorf("Outcome(%s, %d) = %v, want %v", c.w, c.seat, got, c.want)
-		}
 	}
 }

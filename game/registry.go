@@ -8,8 +8,18 @@ import (
 	"strings"
 )
 
-// ErrUnknownGame is returned by Registry.New for a name nobody registered.
+// ErrUnknownGame is matched (errors.Is) by the UnknownGameError that
+// Registry.New returns for a name nobody registered.
 var ErrUnknownGame = errors.New("unknown game")
+
+// UnknownGameError is returned by Registry.New for a name nobody
+// registered.
+type UnknownGameError struct{ Name string }
+
+func (e *UnknownGameError) Error() string { return fmt.Sprintf("%v %q", ErrUnknownGame, e.Name) }
+
+// Is reports whether target is ErrUnknownGame.
+func (e *UnknownGameError) Is(target error) bool { return target == ErrUnknownGame }
 
 // ErrBadSpec is returned by Registry.New for a malformed spec or parameter.
 var ErrBadSpec = errors.New("bad game spec")
@@ -100,7 +110,7 @@ func (r *Registry) New(spec string) (Game, error) {
 	name, args, _ := strings.Cut(strings.TrimSpace(spec), ":")
 	d, ok := r.defs[name]
 	if !ok {
-		return nil, fmt.Errorf("%w %q (see 'simpipe games')", ErrUnknownGame, name)
+		return nil, &UnknownGameError{Name: name}
 	}
 	p := make(Params, len(d.Params))
 	for _, prm := range d.Params {

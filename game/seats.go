@@ -46,3 +46,32 @@ func (s Seats) String() string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// Result is how a game ended for one seat. The values are half points, so a
+// Result converts directly to a score.
+type Result uint8
+
+// The results, valued in half points.
+const (
+	Loss Result = 0
+	Draw Result = 1
+	Win  Result = 2
+)
+
+// ResultFor returns seat's result in a game won by s: a win when seat is the
+// only winner, a loss when it is not among the winners, and a draw otherwise
+// (no winner, as in a draw or a game stopped by the max-actions cap, or a
+// win shared with another seat). It is the one rule every score in simpipe
+// uses: training targets, evaluations and exports.
+func (s Seats) ResultFor(seat int) Result {
+	switch {
+	case s == 0 || (s.Has(seat) && s.Len() > 1):
+		return Draw
+	case s.Has(seat):
+		return Win
+	}
+	return Loss
+}
+
+// Score returns 1 for a win, 0.5 for a draw and 0 for a loss.
+func (r Result) Score() float64 { return float64(r) / 2 }

@@ -15,8 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/simpipe/simpipe/pipeline"
-	"github.com/simpipe/simpipe/store"
+	"github.com/simpipe/simpipe/dataflow"
 )
 
 // Metric names, a stable interface for dashboards and alerts.
@@ -40,14 +39,13 @@ const rateSampleEvery = time.Second
 // Source says where the metrics come from. Progress is required; the
 // functions are optional.
 type Source struct {
-	// Progress is the run's live counters (pipeline.Run updates them).
-	Progress *pipeline.Progress
+	// Progress is the run's live counters (pipeline.Execute updates them).
+	Progress *dataflow.Progress
 	// DBSize returns the DB file's size in bytes; without it the size
 	// gauge is not exported.
 	DBSize func() int64
 	// Failed returns the number of games failed permanently so far. It
-	// defaults to Progress.Failed, which pipeline.Run updates only when a
-	// run starts and ends; a reader of the stored aggregate is current.
+	// defaults to Progress.Failed.
 	Failed func() uint64
 }
 
@@ -133,9 +131,9 @@ func New(src Source) *Metrics {
 
 // OnCommit records one checkpoint commit; its signature fits
 // dataflow.SinkOptions.OnCommit. Duplicated results are not counted.
-func (m *Metrics) OnCommit(st store.CommitStats, d time.Duration) {
-	m.played.Add(st.Games)
-	m.commit.Observe(d.Seconds())
+func (m *Metrics) OnCommit(c dataflow.Commit) {
+	m.played.Add(c.Games)
+	m.commit.Observe(c.Duration.Seconds())
 }
 
 // Handler returns the HTTP handler serving the metrics in the Prometheus

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/dataflow"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -26,7 +26,7 @@ func scrape(t *testing.T, url string) string {
 }
 
 func TestServe(t *testing.T) {
-	prog := &pipeline.Progress{}
+	prog := &dataflow.Progress{}
 	prog.Total.Store(1000)
 	prog.Done.Store(300)
 	prog.Failed.Store(7)
@@ -42,8 +42,8 @@ func TestServe(t *testing.T) {
 		t.Fatalf("URL %s", srv.URL())
 	}
 
-	m.OnCommit(store.CommitStats{Jobs: 2, Games: 100}, 3*time.Millisecond)
-	m.OnCommit(store.CommitStats{Jobs: 1, Games: 50}, 40*time.Millisecond)
+	m.OnCommit(dataflow.Commit{CommitStats: store.CommitStats{Jobs: 2, Games: 100}, Duration: 3 * time.Millisecond})
+	m.OnCommit(dataflow.Commit{CommitStats: store.CommitStats{Jobs: 1, Games: 50}, Duration: 40 * time.Millisecond})
 	body := scrape(t, srv.URL())
 	for _, want := range []string{
 		"simpipe_games_done_total 150\n",
@@ -75,7 +75,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestRateWindow(t *testing.T) {
-	m := New(Source{Progress: &pipeline.Progress{}})
+	m := New(Source{Progress: &dataflow.Progress{}})
 	t0 := time.Now().Add(-30 * time.Second)
 	m.samples = []sample{{at: t0}}
 	for i := 1; i <= 30; i++ {

@@ -58,10 +58,11 @@ func pipelineRun(b *testing.B, spec string, n uint64, workers int) {
 	defer db.Close()
 	stage := db.Stage(store.DefaultStage)
 	reg := builtin.Registry()
-	if _, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: &spec, Games: &n}); err != nil {
+	def, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: mustGame(b, reg, spec), Games: &n})
+	if err != nil {
 		b.Fatal(err)
 	}
-	if err := pipeline.Run(context.Background(), stage, reg, pipeline.Options{Workers: workers}); err != nil {
+	if err := pipeline.Run(context.Background(), stage, def, pipeline.Options{Workers: workers}); err != nil {
 		b.Fatal(err)
 	}
 }

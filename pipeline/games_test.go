@@ -34,11 +34,11 @@ func TestEveryGameThroughPipeline(t *testing.T) {
 			}
 			defer db.Close()
 			stage := db.Stage(store.DefaultStage)
-			cfg, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: &spec, Games: &games, Chunk: ptr(1000)})
+			def, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: mustGame(t, reg, spec), Games: &games, Chunk: ptr(1000)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := pipeline.Run(context.Background(), stage, reg, pipeline.Options{Workers: 2}); err != nil {
+			if err := pipeline.Run(context.Background(), stage, def, pipeline.Options{Workers: 2}); err != nil {
 				t.Fatal(err)
 			}
 			agg, err := stage.Aggregate()
@@ -48,7 +48,7 @@ func TestEveryGameThroughPipeline(t *testing.T) {
 			if agg.GamesDone != games || agg.Incomplete != 0 || agg.Failed != 0 {
 				t.Fatalf("aggregate %+v", agg)
 			}
-			valid := game.Seats(1<<cfg.Seats - 1)
+			valid := game.Seats(1<<def.Config.Seats - 1)
 			err = stage.Results(func(c *store.Chunk) error {
 				for i := range c.Raw {
 					if g := c.Entry(i); g.Winners&^valid != 0 || g.Status != store.Completed {

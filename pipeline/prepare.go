@@ -29,13 +29,57 @@ const (
 // interrupted run drains its jobs in flight quickly.
 const jobTarget = 20 * time.Millisecond
 
-// ErrConflict is returned by Prepare when a setting contradicts the stored
-// run.
+// ErrConflict is matched (errors.Is) by a ConflictError.
 var ErrConflict = errors.New("contradicts the stored run")
 
+// ConflictError is returned by Prepare when a given setting contradicts the
+// stored run. Setting names the setting the way Settings' documentation
+// does ("game", "players", "seed", "max-actions", "chunk", "games"); a
+// command line maps it to its own flag.
+type ConflictError struct {
+	Setting string
+	Given   any
+	Stored  any
+	// Reason explains the conflict when "its <Setting> is <Stored>" would
+	// not (a changed model file, a shrinking run).
+	Reason string
+}
+
+func (e *ConflictError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("%s %v %v%s", e.Setting, e.Given, ErrConflict, e.Reason)
+	}
+	return fmt.Sprintf("%s %v %v: its %s is %v", e.Setting, e.Given, ErrConflict, e.Setting, e.Stored)
+}
+
+// Is reports whether target is ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// SettingError is returned by Prepare for a setting a new or extended run
+// cannot take. Its message reads "<Setting> <Value> <Problem>".
+type SettingError struct {
+	Setting string
+	Value   any
+	Problem string
+	// Raise, when not empty, names the setting whose increase would make
+	// Value acceptable.
+	Raise string
+}
+
+func (e *SettingError) Error() string { return fmt.Sprintf("%s %v %s", e.Setting, e.Value, e.Problem) }
+
+// MissingError is returned by Prepare when a new run lacks a setting it
+// needs ("game" or "games").
+type MissingError struct{ Setting string }
+
+func (e *MissingError) Error() string { return "a new run needs its " + e.Setting }
+
 // Settings are a run's settings as a user gave them; nil means not given.
+// The settings' names in errors are game, players, seed, games, max-actions
+// and chunk.
 type Settings struct {
-	Game       *string
+	// Game is the game, built by the caller (once) from its spec.
+	Game       game.Game
 	Players    *string
 	Seed       *uint64
 	Games      *uint64
@@ -57,15 +101,11 @@ func (s Settings) models() ai.ModelSource {
 
 // LineupModels returns the models s's players use, as a new run would
 // store them (canonical JSON by reference).
-func LineupModels(reg *game.Registry, s Settings) (map[string]string, error) {
+func LineupModels(s Settings) (map[string]string, error) {
 	if s.Game == nil {
-		return nil, errors.New("no game given")
+		return nil, &MissingError{Setting: "game"}
 	}
-	g, err := reg.New(*s.Game)
-	if err != nil {
-		return nil, err
-	}
-	lineup, err := ai.ParseLineupWith(deref(s.Players, DefaultPlayers), g, s.models())
+	lineup, err := ai.ParseLineupWith(deref(s.Players, DefaultPlayers), s.Game, s.models())
 	if err != nil {
 		return nil, err
 	}
@@ -73,42 +113,53 @@ func LineupModels(reg *game.Registry, s Settings) (map[string]string, error) {
 }
 
 // Prepare creates the run described by s in a new stage, or checks s against
-// the run the stage holds: given settings must equal the stored ones, except Games,
-// which may grow the run. It returns the run's config.
-func Prepare(stage *store.Stage, reg *game.Registry, s Settings) (*store.Config, error) {
+// the run the stage holds: given settings must equal the stored ones, except
+// Games, which may grow the run. It returns the run resolved (see Resolve).
+// The game is built with reg only when s.Game is nil and the stage holds a
+// run, so that a command builds its game once.
+func Prepare(stage *store.Stage, reg *game.Registry, s Settings) (*Definition, error) {
 	cfg, err := stage.Config()
 	switch {
 	case errors.Is(err, store.ErrNoRun):
-		return create(stage, reg, s)
+		return create(stage, s)
 	case err != nil:
 		return nil, err
 	}
-	if err := checkResume(cfg, reg, s); err != nil {
+	if s.Game != nil && s.Game.Spec() != cfg.Game {
+		return nil, &ConflictError{Setting: "game", Given: s.Game.Spec(), Stored: cfg.Game}
+	}
+	g := s.Game
+	if g == nil {
+		if g, err = reg.New(cfg.Game); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkResume(cfg, g, s); err != nil {
 		return nil, err
 	}
 	if s.Games != nil && *s.Games > cfg.Games {
 		if jobs := *s.Games / uint64(cfg.ChunkSize); jobs > MaxJobs {
-			return nil, fmt.Errorf("--games %d in the run's chunks of %d makes %d jobs, more than %d", *s.Games, cfg.ChunkSize, jobs, MaxJobs)
+			return nil, &SettingError{Setting: "games", Value: *s.Games,
+				Problem: fmt.Sprintf("in the run's chunks of %d makes %d jobs, more than %d", cfg.ChunkSize, jobs, MaxJobs)}
 		}
 		if err := stage.ExtendRun(*s.Games); err != nil {
 			return nil, err
 		}
-		return stage.Config()
+		if cfg, err = stage.Config(); err != nil {
+			return nil, err
+		}
 	}
-	return cfg, nil
+	return ResolveGame(cfg, g)
 }
 
-func create(stage *store.Stage, reg *game.Registry, s Settings) (*store.Config, error) {
+func create(stage *store.Stage, s Settings) (*Definition, error) {
 	if s.Game == nil {
-		return nil, errors.New("a new run needs --game (see 'simpipe games')")
+		return nil, &MissingError{Setting: "game"}
 	}
 	if s.Games == nil {
-		return nil, errors.New("a new run needs --games")
+		return nil, &MissingError{Setting: "games"}
 	}
-	g, err := reg.New(*s.Game)
-	if err != nil {
-		return nil, err
-	}
+	g := s.Game
 	lineup, err := ai.ParseLineupWith(deref(s.Players, DefaultPlayers), g, s.models())
 	if err != nil {
 		return nil, err
@@ -130,59 +181,64 @@ func create(stage *store.Stage, reg *game.Registry, s Settings) (*store.Config, 
 		cfg.ChunkSize = ChunkFor(g, lineup, cfg.Seed, cfg.MaxActions)
 	}
 	if cfg.MaxActions < 0 {
-		return nil, fmt.Errorf("--max-actions %d is negative", cfg.MaxActions)
+		return nil, &SettingError{Setting: "max-actions", Value: cfg.MaxActions, Problem: "is negative"}
 	}
 	if cfg.ChunkSize < 1 || cfg.ChunkSize > 1<<20 {
-		return nil, fmt.Errorf("--chunk %d is outside 1..%d", cfg.ChunkSize, 1<<20)
+		return nil, &SettingError{Setting: "chunk", Value: cfg.ChunkSize, Problem: fmt.Sprintf("is outside 1..%d", 1<<20)}
 	}
 	if jobs := cfg.Games / uint64(cfg.ChunkSize); jobs > MaxJobs {
-		return nil, fmt.Errorf("--games %d in chunks of %d makes %d jobs, more than %d; raise --chunk", cfg.Games, cfg.ChunkSize, jobs, MaxJobs)
+		return nil, &SettingError{Setting: "games", Value: cfg.Games, Raise: "chunk",
+			Problem: fmt.Sprintf("in chunks of %d makes %d jobs, more than %d", cfg.ChunkSize, jobs, MaxJobs)}
 	}
 	if err := stage.CreateRun(cfg); err != nil {
 		return nil, err
 	}
-	return stage.Config()
+	stored, err := stage.Config()
+	if err != nil {
+		return nil, err
+	}
+	// Resolved like any stored run: the players read their models from the
+	// copies stored with it, never again from the files.
+	return ResolveGame(stored, g)
 }
 
-func checkResume(cfg *store.Config, reg *game.Registry, s Settings) error {
-	if s.Game != nil {
-		g, err := reg.New(*s.Game)
-		if err != nil {
-			return err
-		}
-		if g.Spec() != cfg.Game {
-			return conflict("--game", g.Spec(), "game", cfg.Game)
-		}
-	}
+// checkResume checks the given settings other than the game against the
+// stored run, whose game is g.
+func checkResume(cfg *store.Config, g game.Game, s Settings) error {
 	if s.Players != nil {
-		g, err := reg.New(cfg.Game)
-		if err != nil {
-			return err
-		}
 		lineup, err := ai.ParseLineupWith(*s.Players, g, s.models())
 		if err != nil {
 			return err
 		}
-		if lineup.String() != cfg.Players {
-			return conflict("--players", lineup.String(), "players", cfg.Players)
-		}
-		for ref, m := range storedModels(lineup) { // map order: only decides which conflict is named
-			if cfg.Models[ref] != m {
-				return fmt.Errorf("--players %s %w: the model in %s changed since the run started", *s.Players, ErrConflict, ref)
-			}
+		if err := checkLineup(cfg, lineup, *s.Players); err != nil {
+			return err
 		}
 	}
 	if s.Seed != nil && *s.Seed != cfg.Seed {
-		return conflict("--seed", *s.Seed, "seed", cfg.Seed)
+		return &ConflictError{Setting: "seed", Given: *s.Seed, Stored: cfg.Seed}
 	}
 	if s.MaxActions != nil && *s.MaxActions != cfg.MaxActions {
-		return conflict("--max-actions", *s.MaxActions, "max-actions", cfg.MaxActions)
+		return &ConflictError{Setting: "max-actions", Given: *s.MaxActions, Stored: cfg.MaxActions}
 	}
 	if s.Chunk != nil && *s.Chunk != cfg.ChunkSize {
-		return conflict("--chunk", *s.Chunk, "chunk", cfg.ChunkSize)
+		return &ConflictError{Setting: "chunk", Given: *s.Chunk, Stored: cfg.ChunkSize}
 	}
 	if s.Games != nil && *s.Games < cfg.Games {
-		return fmt.Errorf("--games %d %w, which has %d games (a run can grow, not shrink)", *s.Games, ErrConflict, cfg.Games)
+		return &ConflictError{Setting: "games", Given: *s.Games, Stored: cfg.Games,
+			Reason: fmt.Sprintf(", which has %d games (a run can grow, not shrink)", cfg.Games)}
+	}
+	return nil
+}
+
+func checkLineup(cfg *store.Config, lineup *ai.Lineup, given string) error {
+	if lineup.String() != cfg.Players {
+		return &ConflictError{Setting: "players", Given: lineup.String(), Stored: cfg.Players}
+	}
+	for ref, m := range storedModels(lineup) { // map order: only decides which conflict is named
+		if cfg.Models[ref] != m {
+			return &ConflictError{Setting: "players", Given: given, Stored: cfg.Players,
+				Reason: fmt.Sprintf(": the model in %s changed since the run started", ref)}
+		}
 	}
 	return nil
 }
@@ -229,10 +285,6 @@ func storedModels(l *ai.Lineup) map[string]string {
 		out[ref] = string(b)
 	}
 	return out
-}
-
-func conflict(flag string, given any, name string, stored any) error {
-	return fmt.Errorf("%s %v %w: its %s is %v", flag, given, ErrConflict, name, stored)
 }
 
 func deref[T any](p *T, def T) T {

@@ -4,66 +4,88 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
-	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/dataflow"
-	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/store"
 )
 
-// ErrInterrupted is returned by Run when its context was cancelled before
-// every job finished. The store is consistent and the run can be resumed.
+// ErrInterrupted is returned by Execute and Run when their context was
+// cancelled before every job finished. The store is consistent and the run
+// can be resumed.
 var ErrInterrupted = errors.New("run interrupted")
 
-// Options configures Run.
+// Progress holds live counters of a run (see dataflow.Progress).
+type Progress = dataflow.Progress
+
+// Options configures Execute and Run.
 type Options struct {
-	// Workers is the number of simulator goroutines (at least 1).
+	// Workers is the number of simulator goroutines of Run's Local
+	// executor (at least 1).
 	Workers int
-	// Retries is how many times a failing game is replayed before it is
-	// recorded as failed.
+	// Retries is how many times Run's simulators replay a failing game
+	// before it is recorded as failed.
 	Retries int
-	// GameTimeout, when positive, records a game that runs longer as failed
-	// and goes on (see dataflow.SimConfig.GameTimeout).
+	// GameTimeout, when positive, has Run's simulators record a game that
+	// runs longer as failed and go on (see dataflow.SimConfig.GameTimeout).
 	GameTimeout time.Duration
-	// Sink tunes commit grouping; its Cancel and OnCommit are set by Run
-	// (OnCommit is chained).
+	// Sink tunes commit grouping; its OnCommit, if set, is called after
+	// every commit, once Progress is updated. Its Cancel is the executor's.
 	Sink dataflow.SinkOptions
-	// Progress, if not nil, receives live counters; Run updates it.
+	// Progress, if not nil, receives live counters; Execute updates it.
 	Progress *Progress
 }
 
-// Progress holds live counters of a run, safe for concurrent reads.
-type Progress struct {
-	Total      atomic.Uint64 // games in the run
-	Done       atomic.Uint64 // games with a committed result (done or failed)
-	Played     atomic.Uint64 // games played and committed by this process (replays included)
-	Failed     atomic.Uint64 // games failed permanently, committed (updated at every commit)
-	InFlight   atomic.Int64  // jobs issued and not yet committed
-	Commits    atomic.Uint64
-	CommitNano atomic.Int64 // duration of the last commit
+// Executor plays the pending jobs of a run: on simulators of this process
+// (Local) or on workers elsewhere (package cluster's Coordinator).
+type Executor interface {
+	// Execute plays x's pending jobs and commits their results through a
+	// sink made with x.NewSink, until no job is pending or ctx is cancelled;
+	// then it lets the results in flight commit and returns nil. It returns
+	// the first error that stopped it (a commit's, a read's). It keeps
+	// x.Progress.InFlight; the lifecycle keeps the other counters.
+	Execute(ctx context.Context, x *Execution) error
 }
 
-// Run plays every pending job of the stage's run with the given registry and
-// options. It returns ErrInterrupted if ctx was cancelled first, or the
-// first store error.
-func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Options) error {
-	cfg, err := stage.Config()
-	if err != nil {
-		return err
+// Execution is one executor's turn at a run, handed to it by Execute.
+type Execution struct {
+	Def      *Definition
+	Stage    *store.Stage
+	Progress *Progress
+	sink     dataflow.SinkOptions
+}
+
+// NewSink starts the run's checkpoint sink. Each commit updates Progress,
+// reaches the lifecycle's hooks (Options.Sink.OnCommit: metrics, an
+// evaluation's stopping test) and then then, the executor's own hook (nil
+// for none). cancel, if not nil, is called with the error of a failed
+// commit, so that the executor stops issuing work that cannot be saved.
+func (x *Execution) NewSink(cancel context.CancelCauseFunc, then func(dataflow.Commit)) *dataflow.CheckpointSink {
+	opts := x.sink
+	hook, prog := opts.OnCommit, x.Progress
+	opts.Cancel = cancel
+	opts.OnCommit = func(c dataflow.Commit) {
+		prog.Done.Store(c.Finished)
+		prog.Failed.Store(c.Failed)
+		prog.Played.Add(c.Games)
+		prog.Commits.Add(1)
+		prog.CommitNano.Store(int64(c.Duration))
+		if hook != nil {
+			hook(c)
+		}
+		if then != nil {
+			then(c)
+		}
 	}
-	g, err := reg.New(cfg.Game)
-	if err != nil {
-		return err
-	}
-	lineup, err := ai.ParseLineupWith(cfg.Players, g, cfg.ModelSource)
-	if err != nil {
-		return err
-	}
-	if opts.Workers < 1 {
-		return fmt.Errorf("pipeline: %d workers", opts.Workers)
-	}
+	return dataflow.NewCheckpointSink(x.Stage, opts)
+}
+
+// Execute is the run lifecycle every executor runs under: it sets up the
+// progress counters from the stored aggregate, has exec play the pending
+// jobs of the stage's run def, and tells an
+// interruption from the end of the run. It returns ErrInterrupted if ctx was
+// cancelled before the last job finished, or the error that stopped exec.
+func Execute(ctx context.Context, stage *store.Stage, def *Definition, exec Executor, opts Options) error {
 	prog := opts.Progress
 	if prog == nil {
 		prog = &Progress{}
@@ -72,41 +94,10 @@ func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Optio
 	if err != nil {
 		return err
 	}
-	prog.Total.Store(cfg.Games)
-	prog.Done.Store(agg.GamesDone + agg.Failed)
-	prog.Failed.Store(agg.Failed)
-
-	// The source stops on the caller's cancellation or on a commit error;
-	// the flow and sink always drain what was issued.
-	srcCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sinkOpts := opts.Sink
-	userOnCommit := sinkOpts.OnCommit
-	sinkOpts.Cancel = cancel
-	sinkOpts.OnCommit = func(st store.CommitStats, d time.Duration) {
-		prog.Done.Store(st.Finished)
-		prog.Failed.Store(st.Failed)
-		prog.Played.Add(st.Games)
-		prog.InFlight.Add(-int64(st.Jobs + st.Duplicates))
-		prog.Commits.Add(1)
-		prog.CommitNano.Store(int64(d))
-		if userOnCommit != nil {
-			userOnCommit(st, d)
-		}
-	}
-	src := dataflow.NewJobSource(srcCtx, stage, func(store.Job) { prog.InFlight.Add(1) })
-	sim := dataflow.NewSimulate(dataflow.SimConfig{
-		Game: g, Lineup: lineup, Seed: cfg.Seed, MaxActions: cfg.MaxActions,
-		MoveBits: cfg.MoveBits, Retries: opts.Retries, RotateSeats: cfg.RotateSeats, GameTimeout: opts.GameTimeout,
-	}, opts.Workers)
-	sink := dataflow.NewCheckpointSink(stage, sinkOpts)
-	src.Via(sim).To(sink)
-
-	if err := sink.Err(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	if err := src.Err(); err != nil {
-		return fmt.Errorf("read jobs: %w", err)
+	startProgress(prog, def, agg)
+	x := &Execution{Def: def, Stage: stage, Progress: prog, sink: opts.Sink}
+	if err := exec.Execute(ctx, x); err != nil {
+		return err
 	}
 	if ctx.Err() != nil {
 		// Cancelled: interrupted, unless the last job was already done.
@@ -118,4 +109,54 @@ func Run(ctx context.Context, stage *store.Stage, reg *game.Registry, opts Optio
 		prog.Failed.Store(agg.Failed)
 	}
 	return err
+}
+
+// startProgress sets the counters of a run of def starting from agg.
+func startProgress(prog *Progress, def *Definition, agg *store.Aggregate) {
+	prog.Total.Store(def.Config.Games)
+	prog.Done.Store(agg.Finished())
+	prog.Failed.Store(agg.Failed)
+}
+
+// Run plays every pending job of the stage's run def on opts.Workers
+// simulators of this process: Execute with a Local executor.
+func Run(ctx context.Context, stage *store.Stage, def *Definition, opts Options) error {
+	return Execute(ctx, stage, def, Local{Workers: opts.Workers, Retries: opts.Retries, GameTimeout: opts.GameTimeout}, opts)
+}
+
+// Local is the executor that plays a run in this process: a JobSource
+// reading the pending jobs, a Simulate flow of Workers simulators and the
+// run's CheckpointSink.
+type Local struct {
+	// Workers is the number of simulator goroutines (at least 1).
+	Workers int
+	// Retries and GameTimeout are the simulators' (see dataflow.SimConfig).
+	Retries     int
+	GameTimeout time.Duration
+}
+
+var _ Executor = Local{}
+
+// Execute implements Executor.
+func (l Local) Execute(ctx context.Context, x *Execution) error {
+	if l.Workers < 1 {
+		return fmt.Errorf("pipeline: %d workers", l.Workers)
+	}
+	// The source stops on the caller's cancellation or on a commit error;
+	// the flow and sink always drain what was issued.
+	srcCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	prog := x.Progress
+	src := dataflow.NewJobSource(srcCtx, x.Stage, func(store.Job) { prog.InFlight.Add(1) })
+	sim := dataflow.NewSimulate(x.Def.SimConfig(l.Retries, l.GameTimeout), l.Workers)
+	sink := x.NewSink(cancel, func(c dataflow.Commit) { prog.InFlight.Add(-int64(len(c.Jobs))) })
+	src.Via(sim).To(sink)
+
+	if err := sink.Err(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if err := src.Err(); err != nil {
+		return fmt.Errorf("read jobs: %w", err)
+	}
+	return nil
 }

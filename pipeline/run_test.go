@@ -6,12 +6,36 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 )
 
 func ptr[T any](v T) *T { return &v }
+
+// newStage opens a new DB in t's temporary directory, closed when the test
+// ends, and returns its path and default stage.
+func newStage(t testing.TB) (string, *store.Stage) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "run.db")
+	db, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return path, db.Stage(store.DefaultStage)
+}
+
+// mustGame builds the game of spec.
+func mustGame(tb testing.TB, reg *game.Registry, spec string) game.Game {
+	tb.Helper()
+	g, err := reg.New(spec)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
+}
 
 // runGames plays a fresh run and returns its digest and aggregate.
 func runGames(t *testing.T, spec string, games uint64, chunk, workers int) (string, *store.Aggregate) {
@@ -23,10 +47,11 @@ func runGames(t *testing.T, spec string, games uint64, chunk, workers int) (stri
 	defer db.Close()
 	stage := db.Stage(store.DefaultStage)
 	reg := builtin.Registry()
-	if _, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: &spec, Games: &games, Chunk: &chunk, Seed: ptr[uint64](7)}); err != nil {
+	def, err := pipeline.Prepare(stage, reg, pipeline.Settings{Game: mustGame(t, reg, spec), Games: &games, Chunk: &chunk, Seed: ptr[uint64](7)})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pipeline.Run(context.Background(), stage, reg, pipeline.Options{Workers: workers, Retries: 2}); err != nil {
+	if err := pipeline.Run(context.Background(), stage, def, pipeline.Options{Workers: workers, Retries: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Check(); err != nil {

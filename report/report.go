@@ -11,7 +11,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -199,20 +198,16 @@ func gatherStage(st *store.Stage) (*StageData, error) {
 	return sd, nil
 }
 
-// lengths counts the stage's stored games by number of actions. It reads
-// each entry's move count from its header (status, winners, count: see
-// store.ChunkEncoder) without unpacking the moves.
+// lengths counts the stage's stored games by number of actions
+// (store.Chunk.Length reads them without unpacking the moves).
 func lengths(st *store.Stage, longest uint64) ([]uint64, error) {
 	counts := make([]uint64, longest+1)
 	err := st.Results(func(c *store.Chunk) error {
-		for i, raw := range c.Raw {
-			if store.Status(raw[0]) == store.Failed {
+		for i := range c.Len() {
+			if c.Status(i) == store.Failed {
 				continue
 			}
-			n, m := binary.Uvarint(raw[2:])
-			if m <= 0 {
-				return fmt.Errorf("%w: game %d: move count", store.ErrCorrupt, c.First+uint64(i))
-			}
+			n := c.Length(i)
 			if n >= uint64(len(counts)) {
 				counts = append(counts, make([]uint64, n+1-uint64(len(counts)))...)
 			}

@@ -52,32 +52,32 @@ func buildFixture(path string) error {
 		return err
 	}
 	defer db.Close()
-	reg := builtin.Registry()
+	g, err := builtin.Registry().New("tictactoe")
+	if err != nil {
+		return err
+	}
 	ctx := context.Background()
 	stage := db.Stage(store.DefaultStage)
 	for round, games := range []uint64{3000, 9000, 12000} {
 		if round > 0 {
 			time.Sleep(1050 * time.Millisecond) // progress is logged at most once a second
 		}
-		s := pipeline.Settings{Game: ptr("tictactoe"), Games: &games, Chunk: ptr(100), Seed: ptr[uint64](3)}
-		if _, err := pipeline.Prepare(stage, reg, s); err != nil {
+		s := pipeline.Settings{Game: g, Games: &games, Chunk: ptr(100), Seed: ptr[uint64](3)}
+		def, err := pipeline.Prepare(stage, nil, s)
+		if err != nil {
 			return err
 		}
-		if err := pipeline.Run(ctx, stage, reg, pipeline.Options{Workers: 2}); err != nil {
+		if err := pipeline.Run(ctx, stage, def, pipeline.Options{Workers: 2}); err != nil {
 			return err
 		}
 	}
-	_, err = train.Run(ctx, db, reg, train.Settings{Game: "tictactoe", Iterations: 2, GamesPerIteration: 300,
+	_, err = train.Run(ctx, db, g, train.Settings{Game: "tictactoe", Iterations: 2, GamesPerIteration: 300,
 		Players: "random", Guided: "greedy", Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1, SkipPlies: 0},
 		train.Options{Workers: 2})
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	g, err := reg.New("tictactoe")
-	if err != nil {
-		return err
-	}
-	_, err = eval.Run(ctx, db, reg, eval.Config{Game: g, Candidate: "random", Opponent: "random", Seed: 5,
+	_, err = eval.Run(ctx, db, eval.Config{Game: g, Candidate: "random", Opponent: "random", Seed: 5,
 		Games: 400, Workers: 2}, nil)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
@@ -254,7 +254,11 @@ func TestNoData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = pipeline.Prepare(db.Stage("run"), builtin.Registry(), pipeline.Settings{Game: ptr("connect4"), Games: ptr[uint64](100)})
+		g, err := builtin.Registry().New("connect4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = pipeline.Prepare(db.Stage("run"), nil, pipeline.Settings{Game: g, Games: ptr[uint64](100)})
 		db.Close()
 		if err != nil {
 			t.Fatal(err)

@@ -20,6 +20,10 @@ type Aggregate struct {
 	JobsDone, JobsFailed            uint64
 }
 
+// Finished returns the number of games with a stored result: done (completed
+// or incomplete) or failed.
+func (a *Aggregate) Finished() uint64 { return a.GamesDone + a.Failed }
+
 // AddGame counts one game's entry.
 func (a *Aggregate) AddGame(g GameEntry) {
 	if g.Status == Failed {

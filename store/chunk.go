@@ -195,6 +195,36 @@ func decodeChunkBody(b []byte) (*Chunk, error) {
 	return c, nil
 }
 
+// Len returns the number of games in the chunk.
+func (c *Chunk) Len() int { return len(c.Raw) }
+
+// Status returns how game i of the chunk ended.
+func (c *Chunk) Status(i int) Status { return Status(c.Raw[i][0]) }
+
+// Winners returns the winners of game i of the chunk: none for a draw, an
+// incomplete or a failed game.
+func (c *Chunk) Winners(i int) game.Seats {
+	if c.Status(i) == Failed {
+		return 0
+	}
+	return game.Seats(c.Raw[i][1])
+}
+
+// ResultFor returns game i's result for seat by the rule of
+// game.Seats.ResultFor (an incomplete game is a draw). A failed game has no
+// result; callers skip it.
+func (c *Chunk) ResultFor(i, seat int) game.Result { return c.Winners(i).ResultFor(seat) }
+
+// Length returns the number of actions of game i of the chunk (0 for a
+// failed game), read from the entry's header without unpacking its moves.
+func (c *Chunk) Length(i int) uint64 {
+	if c.Status(i) == Failed {
+		return 0
+	}
+	n, _ := binary.Uvarint(c.Raw[i][2:]) // DecodeChunk validated the entry
+	return n
+}
+
 // Entry decodes game i of the chunk.
 func (c *Chunk) Entry(i int) GameEntry {
 	g, _ := DecodeEntry(c.Raw[i], c.MoveBits)

@@ -96,10 +96,10 @@ func (s *Stage) Commit(results []JobResult) (CommitStats, error) {
 			}
 			agg.Merge(&r.Delta)
 			st.Jobs++
-			st.Games += r.Delta.GamesDone + r.Delta.Failed
+			st.Games += r.Delta.Finished()
 		}
-		st.Finished, st.Failed = agg.GamesDone+agg.Failed, agg.Failed
-		if err := logProgress(root, time.Now(), agg.GamesDone+agg.Failed); err != nil {
+		st.Finished, st.Failed = agg.Finished(), agg.Failed
+		if err := logProgress(root, time.Now(), agg.Finished()); err != nil {
 			return err
 		}
 		return root.Bucket(bucketMeta).Put(keyAggregate, agg.Encode())

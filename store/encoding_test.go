@@ -43,13 +43,19 @@ func TestChunkRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("bits %d: %v", bits, err)
 		}
-		if c.First != 1000 || len(c.Raw) != len(games) || c.MoveBits != bits {
+		if c.First != 1000 || c.Len() != len(games) || c.MoveBits != bits {
 			t.Fatalf("bits %d: header %d %d %d", bits, c.First, len(c.Raw), c.MoveBits)
 		}
 		for i, want := range games {
 			got := c.Entry(i)
 			if got.Status != want.Status || got.Winners != want.Winners || !slices.Equal(got.Moves, want.Moves) {
 				t.Fatalf("bits %d game %d: got %+v want %+v", bits, i, got, want)
+			}
+			// The accessors read the same from the entry's header.
+			if c.Status(i) != want.Status || c.Winners(i) != want.Winners || c.Length(i) != uint64(len(want.Moves)) ||
+				c.ResultFor(i, 0) != want.Winners.ResultFor(0) {
+				t.Fatalf("bits %d game %d: accessors say %v %v %d, want %v %v %d",
+					bits, i, c.Status(i), c.Winners(i), c.Length(i), want.Status, want.Winners, len(want.Moves))
 			}
 		}
 	}

@@ -83,13 +83,9 @@ func analysisKey(k int) string { return fmt.Sprintf("train/analysis/%03d", k) }
 
 const settingsKey = "train/settings"
 
-// Run trains in db, resuming whatever is there, and returns the model of the
-// last iteration.
-func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts Options) (*ai.Model, error) {
-	g, err := reg.New(s.Game)
-	if err != nil {
-		return nil, err
-	}
+// Run trains g (built from s.Game) in db, resuming whatever is there, and
+// returns the model of the last iteration.
+func Run(ctx context.Context, db *store.DB, g game.Game, s Settings, opts Options) (*ai.Model, error) {
 	s.Game = g.Spec()
 	if err := checkSettings(db, &s); err != nil {
 		return nil, err
@@ -99,6 +95,7 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts
 		log = io.Discard
 	}
 	var model *ai.Model
+	var err error
 	for k := 1; k <= s.Iterations; k++ {
 		if model, err = storedModel(db, k); err != nil {
 			return nil, err
@@ -107,7 +104,7 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts
 			continue
 		}
 		fmt.Fprintf(log, "iteration %d/%d: playing %d games (%s)\n", k, s.Iterations, s.GamesPerIteration, players(s, k))
-		if err := play(ctx, db, reg, g, s, k, opts); err != nil {
+		if err := play(ctx, db, g, s, k, opts); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(log, "iteration %d/%d: fitting\n", k, s.Iterations)
@@ -177,13 +174,13 @@ func dbModels(db *store.DB) ai.ModelSource {
 	}
 }
 
-func play(ctx context.Context, db *store.DB, reg *game.Registry, g game.Game, s Settings, k int, opts Options) error {
-	spec, lineup := g.Spec(), players(s, k)
+func play(ctx context.Context, db *store.DB, g game.Game, s Settings, k int, opts Options) error {
+	lineup := players(s, k)
 	seed := s.Seed + uint64(k) - 1
 	games := s.GamesPerIteration
 	stage := db.Stage(StageName(k))
-	_, err := pipeline.Prepare(stage, reg, pipeline.Settings{
-		Game: &spec, Players: &lineup, Seed: &seed, Games: &games, MaxActions: &s.MaxActions,
+	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{
+		Game: g, Players: &lineup, Seed: &seed, Games: &games, MaxActions: &s.MaxActions,
 		Models: dbModels(db),
 	})
 	if err != nil {
@@ -192,7 +189,7 @@ func play(ctx context.Context, db *store.DB, reg *game.Registry, g game.Game, s 
 	if opts.Progress != nil {
 		*opts.Progress = pipeline.Progress{}
 	}
-	return pipeline.Run(ctx, stage, reg, pipeline.Options{Workers: opts.Workers, Retries: opts.Retries, Progress: opts.Progress})
+	return pipeline.Run(ctx, stage, def, pipeline.Options{Workers: opts.Workers, Retries: opts.Retries, Progress: opts.Progress})
 }
 
 func storedModel(db *store.DB, k int) (*ai.Model, error) {
@@ -311,7 +308,7 @@ func sampleGame(g game.Game, set *features.Set, e store.GameEntry, key uint64, s
 					view = hidden.View(seat)
 				}
 				values = set.Values(view, seat, values[:0])
-				o := outcome(e.Winners, seat)
+				o := analysis.Outcome(e.Winners.ResultFor(seat)) // the same half points
 				data.Add(key, values, o.Score())
 				allSeats.Add(key, values, o)
 				if seat == mover {
@@ -322,18 +319,6 @@ func sampleGame(g game.Game, set *features.Set, e store.GameEntry, key uint64, s
 		st.Apply(m)
 	}
 	return values
-}
-
-// outcome is seat's result: a win when it is the only winner, a draw for a
-// draw or a shared win, a loss otherwise.
-func outcome(w game.Seats, seat int) analysis.Outcome {
-	switch {
-	case w == 0 || (w.Has(seat) && w.Len() > 1):
-		return analysis.Draw
-	case w.Has(seat):
-		return analysis.Win
-	}
-	return analysis.Loss
 }
 
 // project returns the data restricted to the features at keep.

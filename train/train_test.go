@@ -38,8 +38,8 @@ func TestOutcome(t *testing.T) {
 		{game.SeatSet(0, 1), 2, analysis.Loss},
 	}
 	for _, c := range cases {
-		if got := outcome(c.w, c.seat); got != c.want {
-			t.Errorf("outcome(%v, %d) = %v, want %v", c.w, c.seat, got, c.want)
+		if got := analysis.Outcome(c.w.ResultFor(c.seat)); got != c.want { // as sampleGame converts it
+			t.Errorf("Outcome(%v.ResultFor(%d)) = %v, want %v", c.w, c.seat, got, c.want)
 		}
 	}
 }
@@ -52,27 +52,30 @@ func TestResumeKeepsSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	reg := builtin.Registry()
+	g, err := builtin.Registry().New("tictactoe")
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := Settings{Game: "tictactoe", Iterations: 1, GamesPerIteration: 300, Players: "random", Guided: "greedy",
 		Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1}
-	m1, err := Run(context.Background(), db, reg, s, Options{Workers: 2})
+	m1, err := Run(context.Background(), db, g, s, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := s
 	other.GamesPerIteration = 400
-	if _, err := Run(context.Background(), db, reg, other, Options{Workers: 2}); err == nil {
+	if _, err := Run(context.Background(), db, g, other, Options{Workers: 2}); err == nil {
 		t.Fatal("changed settings accepted")
 	}
 	s.Iterations = 2
-	m2, err := Run(context.Background(), db, reg, s, Options{Workers: 2})
+	m2, err := Run(context.Background(), db, g, s, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m2.Training.Iterations != 2 || len(m2.Training.Digests) != 1 || m1.Training.Iterations != 1 {
 		t.Fatalf("models %+v / %+v", m1.Training, m2.Training)
 	}
-	again, err := Run(context.Background(), db, reg, s, Options{Workers: 1})
+	again, err := Run(context.Background(), db, g, s, Options{Workers: 1})
 	if err != nil || string(again.Canonical()) != string(m2.Canonical()) {
 		t.Fatalf("rerun of a finished training gave another model (%v)", err)
 	}

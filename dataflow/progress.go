@@ -1,0 +1,16 @@
+package dataflow
+
+import "sync/atomic"
+
+// Progress holds live counters of a run, safe for concurrent reads. The run
+// lifecycle (pipeline.Execute) sets and updates every counter but InFlight,
+// which the executor keeps; displays, the live status and metrics read them.
+type Progress struct {
+	Total      atomic.Uint64 // games in the run
+	Done       atomic.Uint64 // games with a committed result (done or failed)
+	Played     atomic.Uint64 // games played and committed by this process (replays included)
+	Failed     atomic.Uint64 // games failed permanently, committed (updated at every commit)
+	InFlight   atomic.Int64  // jobs issued and not yet committed
+	Commits    atomic.Uint64
+	CommitNano atomic.Int64 // duration of the last commit
+}
