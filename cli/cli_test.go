@@ -145,25 +145,6 @@ func sameOutcome(t *testing.T, got, want report) {
 	}
 }
 
-func TestDigestIndependentOfWorkerCount(t *testing.T) {
-	var digests []string
-	for _, w := range []string{"1", "2", "8"} {
-		db := filepath.Join(t.TempDir(), "w.db")
-		r := simpipe(t, nil, "run", "--db", db, "--game", "connect4", "--games", "20000", "--chunk", "100", "--workers", w, "--progress", "none")
-		if r.code != 0 {
-			t.Fatalf("workers %s: exit %d: %s", w, r.code, r.stderr)
-		}
-		rep := inspect(t, db)
-		if rep.GamesDone != 20000 || rep.JobsByState["done"] != 200 {
-			t.Fatalf("workers %s: %+v", w, rep)
-		}
-		digests = append(digests, rep.ResultsDigest)
-	}
-	if digests[0] != digests[1] || digests[0] != digests[2] {
-		t.Fatalf("digests differ by worker count: %v", digests)
-	}
-}
-
 // skipInShortMode skips the long kill-and-resume tests under -short. The
 // race run uses -short: these tests drive a separate, non-race binary, so the
 // race detector learns nothing from repeating them; the full run (make test)
