@@ -176,7 +176,7 @@ func TestCrashResume(t *testing.T) {
 		args = []string{"--game", "connect4", "--games", strconv.Itoa(kills * 1_000_000), "--seed", "11", "--progress", "none"}
 		want = referenceFor(t, args)
 	}
-	crashCycle(t, args, want, kills, 300, 150)
+	crashCycle(t, args, want, kills, 300, 250)
 }
 
 // TestCrashResumeSlow does the same to a slow run: MCTS players, about one
@@ -190,7 +190,7 @@ func TestCrashResumeSlow(t *testing.T) {
 		args = []string{"--game", "hex:size=7", "--players", "mcts:iterations=50", "--games", strconv.Itoa(150 * kills),
 			"--seed", "5", "--progress", "none"}
 	}
-	crashCycle(t, args, referenceFor(t, args), kills, 500, 400)
+	crashCycle(t, args, referenceFor(t, args), kills, 500, 250)
 }
 
 func referenceFor(t *testing.T, args []string) report {

@@ -106,27 +106,40 @@ func killRepeatedly(t *testing.T, kills, lo, hi int, argsFor func(attempt int) [
 // is created or resumes. For the others the run is split into kills equal
 // parts: kill j (j = 1 .. kills-1) waits until the live socket reports a
 // random point of part j (between 20 % and 80 % of it) committed, then a
-// random 0 to extra ms more. Each of them thus follows new commits of the
-// process it kills, and the last leaves more than a part to play. *seen is
-// set to the committed count the socket reported before the kill (0 for the
-// first).
+// random 0 to extra ms more (so that kills do not all follow a commit
+// closely), cut short if the end of the part is committed first. Each of
+// them thus follows new commits of the process it kills, and the last one
+// leaves a whole part to play. *seen is set to the committed count the
+// socket reported before the kill (0 for the first).
 func progressKills(db string, total uint64, kills, lo, extra int, seen *uint64) killAt {
 	return func(rng *rand.Rand, landed int, done <-chan struct{}) bool {
 		*seen = 0
 		if landed == 0 {
 			return sleepOrDone(time.Duration(rng.IntN(lo+1))*time.Millisecond, done)
 		}
-		target := uint64(float64(total) * (float64(landed-1) + 0.2 + 0.6*rng.Float64()) / float64(kills))
-		for {
-			if !sleepOrDone(20*time.Millisecond, done) {
-				return false
-			}
-			if st, err := pipeline.QueryLive(db, time.Second); err == nil && st.GamesDone >= target {
-				*seen = st.GamesDone
-				break
+		part := float64(total) / float64(kills)
+		target := uint64(part * (float64(landed-1) + 0.2 + 0.6*rng.Float64()))
+		end := uint64(part * float64(landed))
+		// poll waits until the socket reports at least n committed games
+		// or, when by is not zero, until by.
+		poll := func(n uint64, by time.Time) bool {
+			for {
+				if !sleepOrDone(20*time.Millisecond, done) {
+					return false
+				}
+				if st, err := pipeline.QueryLive(db, time.Second); err == nil && st.GamesDone >= n {
+					*seen = st.GamesDone
+					return true
+				}
+				if !by.IsZero() && time.Now().After(by) {
+					return true
+				}
 			}
 		}
-		return sleepOrDone(time.Duration(rng.IntN(extra+1))*time.Millisecond, done)
+		if !poll(target, time.Time{}) {
+			return false
+		}
+		return poll(end, time.Now().Add(time.Duration(rng.IntN(extra+1))*time.Millisecond))
 	}
 }
 
