@@ -252,6 +252,15 @@ func TestDamagedFiles(t *testing.T) {
 			}
 			return b
 		}, regexp.MustCompile(`record fails its checksum|page`)},
+		// Recovery from the intact meta page needs sound data behind it.
+		"one meta page and data flipped": {func(b []byte) []byte {
+			b[16+60] ^= 0x80 // meta page 0's checksum
+			rng := rand.New(rand.NewPCG(1, 2))
+			for i := 0; i < 200; i++ {
+				b[8192+rng.IntN(len(b)-8192)] ^= 0xff
+			}
+			return b
+		}, regexp.MustCompile(`meta page 0 is damaged \(checksum mismatch\), and so is the last good commit \(txid \d+\): .*(record fails its checksum|page)`)},
 		"truncated": {func(b []byte) []byte { return b[:len(b)/3] },
 			regexp.MustCompile(`the file is truncated: \d+ bytes, but its last good commit \(txid \d+\) uses \d+ pages`)},
 		"another program's file": {func([]byte) []byte {

@@ -156,16 +156,24 @@ func Open(path string, opts *Options) (*DB, error) {
 	}
 	// Before anything writes to it, make sure bbolt's page structure is
 	// whole: writing into a damaged tree would spread the damage. (About
-	// 30 ms per 100 MB.)
-	if !opts.ReadOnly {
+	// 30 ms per 100 MB.) A DB recovered from a damaged meta page is checked
+	// even read-only: the last good commit is offered only if it is sound.
+	if !opts.ReadOnly || recovery != nil {
 		err := db.Check()
 		if err == nil {
 			err = db.checkRecords()
 		}
-		if err != nil {
+		switch {
+		case err != nil && recovery != nil:
+			bdb.Close()
+			return nil, fmt.Errorf("%s: meta page %d is damaged (%s), and so is the last good commit (txid %d): %w; nothing was written",
+				path, recovery.Page, recovery.Problem, recovery.Txid, err)
+		case err != nil:
 			bdb.Close()
 			return nil, fmt.Errorf("%s: %w; nothing was written", path, err)
 		}
+	}
+	if !opts.ReadOnly {
 		if recovery != nil {
 			if err := db.repairMeta(recovery); err != nil {
 				bdb.Close()
