@@ -32,6 +32,7 @@ func (c *compactCmd) Run(s *streams) error {
 		return openErr(err)
 	}
 	defer src.Close()
+	noteRecovery(s, src)
 	before, err := fileSize(c.File)
 	if err != nil {
 		return err

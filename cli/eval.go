@@ -106,6 +106,7 @@ func (c *evalCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 
 	prog := &pipeline.Progress{}
 	rep := startProgress(c.Progress, s.err, prog, 0)

@@ -49,6 +49,7 @@ func (c *exportCmd) Run(ctx context.Context, reg *game.Registry, s *streams) err
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 	stage := db.Stage(c.Stage)
 	cfg, err := stage.Config()
 	if errors.Is(err, store.ErrNoRun) {

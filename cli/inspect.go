@@ -68,6 +68,7 @@ func (c *inspectCmd) Run(s *streams) error {
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 	rep, err := c.report(db, db.Stage(c.Stage))
 	if errors.Is(err, store.ErrNoRun) {
 		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))

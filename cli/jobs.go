@@ -77,6 +77,7 @@ func (c *jobsCmd) Run(s *streams) error {
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 
 	rep := jobsReport{Stage: c.Stage, State: c.State, Jobs: []jobInfo{}}
 	err = db.Stage(c.Stage).Jobs(func(id uint64, rec *store.JobRecord) bool {

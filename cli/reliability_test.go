@@ -3,15 +3,21 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/simpipe/simpipe/store"
 )
 
 // needStrace returns strace's path. Without strace the test is skipped on a
@@ -209,10 +215,11 @@ func TestEndlessGames(t *testing.T) {
 }
 
 // TestDamagedFiles feeds inspect and run files that are not intact simpipe
-// DBs: bytes flipped in the meta pages and in the data, a truncated file,
-// another program's file and a DB of a newer schema version. Each gets a
-// one-line error and exit code 2, never a panic, and the file is never
-// written.
+// DBs and cannot be recovered: bytes flipped in both meta pages and in the
+// data, a truncated file, another program's file and a DB of a newer schema
+// version. Each gets a one-line error that names the damage and exit code
+// 2, never a panic, and the file is never written. (One damaged meta page
+// is recovered from: TestDamagedMetaPage.)
 func TestDamagedFiles(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")
@@ -223,41 +230,51 @@ func TestDamagedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	damage := map[string]func([]byte) []byte{
+	damage := map[string]struct {
+		damage func([]byte) []byte
+		says   *regexp.Regexp // what the message must name
+	}{
 		// A meta page is a 16-byte page header and a 64-byte meta record.
-		"meta pages flipped": func(b []byte) []byte {
+		"meta pages flipped": {func(b []byte) []byte {
 			for i := 16; i < 80; i++ {
 				b[i] ^= 0x55
 				b[4096+i] ^= 0x55
 			}
 			return b
-		},
-		"first meta page flipped": func(b []byte) []byte {
-			for i := 16; i < 80; i++ {
-				b[i] ^= 0x55
-			}
-			return b
-		},
-		"data flipped": func(b []byte) []byte {
+		}, regexp.MustCompile(`neither meta page is valid: meta page 0: bad magic number; meta page 1: bad magic number`)},
+		// Depending on where the flips land (the layout depends on the
+		// commits' timing), a record's checksum or bbolt's page check
+		// finds them.
+		"data flipped": {func(b []byte) []byte {
 			rng := rand.New(rand.NewPCG(1, 2))
 			for i := 0; i < 200; i++ {
 				b[8192+rng.IntN(len(b)-8192)] ^= 0xff
 			}
 			return b
-		},
-		"truncated": func(b []byte) []byte { return b[:len(b)/3] },
-		"another program's file": func([]byte) []byte {
+		}, regexp.MustCompile(`record fails its checksum|page`)},
+		// Recovery from the intact meta page needs sound data behind it.
+		"one meta page and data flipped": {func(b []byte) []byte {
+			b[16+60] ^= 0x80 // meta page 0's checksum
+			rng := rand.New(rand.NewPCG(1, 2))
+			for i := 0; i < 200; i++ {
+				b[8192+rng.IntN(len(b)-8192)] ^= 0xff
+			}
+			return b
+		}, regexp.MustCompile(`meta page 0 is damaged \(checksum mismatch\), and so is the last good commit \(txid \d+\): .*(record fails its checksum|page)`)},
+		"truncated": {func(b []byte) []byte { return b[:len(b)/3] },
+			regexp.MustCompile(`the file is truncated: \d+ bytes, but its last good commit \(txid \d+\) uses \d+ pages`)},
+		"another program's file": {func([]byte) []byte {
 			self, _ := os.ReadFile(bin)
 			return self[:1<<20]
-		},
-		"newer schema": func(b []byte) []byte { return nil }, // made below
+		}, regexp.MustCompile(`not a simpipe checkpoint database`)},
+		"newer schema": {nil, regexp.MustCompile(`unsupported schema version`)}, // made below
 	}
-	for name, f := range damage {
+	for name, tc := range damage {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "bad.db")
-			if name == "newer schema" {
+			if tc.damage == nil {
 				path = newerSchemaDB(t)
-			} else if err := os.WriteFile(path, f(append([]byte(nil), orig...)), 0o644); err != nil {
+			} else if err := os.WriteFile(path, tc.damage(append([]byte(nil), orig...)), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			before, _ := os.ReadFile(path)
@@ -269,20 +286,126 @@ func TestDamagedFiles(t *testing.T) {
 				if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic") {
 					t.Fatalf("%s crashed:\n%s", args[0], r.stderr)
 				}
-				if r.code == 0 && name == "first meta page flipped" {
-					// bbolt falls back to the other meta page, which is
-					// intact: the DB is whole and usable.
-					verify(t, path)
-					continue
-				}
 				lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
-				if r.code != 2 || len(lines) != 1 {
-					t.Fatalf("%s: exit %d, stderr %q (want 2 and one line)", args[0], r.code, r.stderr)
+				if r.code != 2 || len(lines) != 1 || !tc.says.MatchString(r.stderr) {
+					t.Fatalf("%s: exit %d, stderr %q (want 2 and one line matching %q)", args[0], r.code, r.stderr, tc.says)
 				}
 				if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 					t.Fatalf("%s wrote to a damaged file", args[0])
 				}
 			}
+		})
+	}
+}
+
+// metaTxids returns the transaction IDs recorded in the two bbolt meta pages
+// of a DB file (page size 4096; see store/meta.go for the layout).
+func metaTxids(b []byte) [2]uint64 {
+	return [2]uint64{binary.LittleEndian.Uint64(b[16+48:]), binary.LittleEndian.Uint64(b[4096+16+48:])}
+}
+
+// TestDamagedMetaPage damages one of the two meta pages of a DB whose last
+// commit is known (an extension of a finished run, made here), once the page
+// of the last commit and once the page of the commit before. inspect then
+// reads the last good commit, the one the other page records, says so in
+// one line and leaves the file as it is; run says in one line that it
+// recovered, resumes from that commit (the lost extension is gone, a kept
+// one is played) and rewrites the page, after which the file is whole.
+func TestDamagedMetaPage(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "meta.db")
+	if r := simpipe(t, nil, "run", "--db", db, "--game", "connect4", "--games", "100000", "--seed", "3", "--progress", "none"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	before := inspect(t, db) // the commit before the last
+	s, err := store.Open(db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stage(store.DefaultStage).ExtendRun(150000); err != nil { // the last commit
+		t.Fatal(err)
+	}
+	s.Close()
+	last := inspect(t, db)
+	file, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	txids := metaTxids(file)
+	newer := 0
+	if txids[1] > txids[0] {
+		newer = 1
+	}
+	if last.GamesTotal != 150000 || txids[newer] != txids[1-newer]+1 {
+		t.Fatalf("after the extension: %d games, meta txids %v", last.GamesTotal, txids)
+	}
+	clean := filepath.Join(dir, "clean.db") // what resuming the extended run must give
+	if r := simpipe(t, nil, "run", "--db", clean, "--game", "connect4", "--games", "150000", "--seed", "3", "--progress", "none"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	for _, tc := range []struct {
+		name     string
+		page     int
+		problem  string
+		damage   func(meta []byte) // the page's 64-byte meta record
+		holds    report            // what the last good commit holds
+		finished report            // the run after resuming from it
+	}{
+		{"LastCommitsPage", newer, "checksum mismatch", func(m []byte) { m[48] ^= 0x01 }, before, before},
+		{"PreviousCommitsPage", 1 - newer, "bad magic number", func(m []byte) {
+			for i := range m {
+				m[i] ^= 0x55
+			}
+		}, last, inspect(t, clean)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "damaged.db")
+			b := append([]byte(nil), file...)
+			tc.damage(b[tc.page*4096+16 : tc.page*4096+80])
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			txid := txids[1-tc.page]
+
+			r := simpipe(t, nil, "inspect", "--json", path)
+			notice := fmt.Sprintf("%s: meta page %d is damaged (%s); reading the last good commit (txid %d)", path, tc.page, tc.problem, txid)
+			if r.code != 0 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, notice) {
+				t.Fatalf("inspect: exit %d, stderr %q; want 0 and the one line %q", r.code, r.stderr, notice)
+			}
+			var got report
+			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.ResultsDigest != tc.holds.ResultsDigest || got.GamesTotal != tc.holds.GamesTotal ||
+				got.GamesDone != tc.holds.GamesDone || fmt.Sprint(got.JobsByState) != fmt.Sprint(tc.holds.JobsByState) {
+				t.Fatalf("inspect shows %+v; the last good commit holds %+v", got, tc.holds)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, b) {
+				t.Fatal("inspect wrote to the file")
+			}
+
+			r = simpipe(t, nil, "run", "--db", path, "--progress", "none")
+			notice = fmt.Sprintf("%s: recovered: meta page %d was damaged (%s); using the last good commit (txid %d), and meta page %d is rewritten",
+				path, tc.page, tc.problem, txid, tc.page)
+			if r.code != 0 || strings.Count(r.stderr, "meta page") != 2 || !strings.Contains(r.stderr, notice+"\n") {
+				t.Fatalf("run: exit %d, stderr %q; want 0 and the one line %q", r.code, r.stderr, notice)
+			}
+			verify(t, path)
+			if r := simpipe(t, nil, "inspect", path); r.code != 0 || r.stderr != "" {
+				t.Fatalf("inspect after the repair: exit %d, stderr %q", r.code, r.stderr)
+			}
+			repaired, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if txids := metaTxids(repaired); txids[0] == txids[1] || max(txids[0], txids[1]) <= txid {
+				t.Fatalf("meta txids after the repair: %v", txids)
+			}
+			got = inspect(t, path)
+			if got.GamesTotal != tc.finished.GamesTotal || got.GamesDone != got.GamesTotal {
+				t.Fatalf("after resuming: %+v, want %d games done", got, tc.finished.GamesTotal)
+			}
+			sameOutcome(t, got, tc.finished)
 		})
 	}
 }

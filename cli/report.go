@@ -23,6 +23,7 @@ func (c *reportCmd) Run(s *streams) error {
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 	data, err := htmlreport.Gather(db, htmlreport.Options{Stage: c.Stage, Version: Version})
 	if errors.Is(err, htmlreport.ErrNoStage) {
 		return usageErr(fmt.Errorf("%s: %w", c.File, err))

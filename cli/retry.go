@@ -30,6 +30,7 @@ func (c *retryCmd) Run(s *streams) error {
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 	stage := db.Stage(c.Stage)
 
 	// Check every requested job before changing anything. The DB is open

@@ -114,6 +114,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 	stage := db.Stage(store.DefaultStage)
 
 	def, err := pipeline.Prepare(stage, reg, pipeline.Settings{

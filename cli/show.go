@@ -22,6 +22,7 @@ func (c *showCmd) Run(reg *game.Registry, s *streams) error {
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 	stage := db.Stage(c.Stage)
 	cfg, err := stage.Config()
 	if errors.Is(err, store.ErrNoRun) {

@@ -65,6 +65,7 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		return openErr(err)
 	}
 	defer db.Close()
+	noteRecovery(s, db)
 	prog := &pipeline.Progress{}
 	rep := startProgress(c.Progress, s.err, prog, 0)
 	model, err := train.Run(ctx, db, g, train.Settings{

@@ -305,14 +305,48 @@ func TestRateFigureLongRun(t *testing.T) {
 	}
 }
 
-// TestScreenshot opens a report in headless Chromium, where it is
-// installed, and checks that it renders to a screenshot. Set
-// SIMPIPE_REPORT_DIR to keep the page and the screenshot there.
-func TestScreenshot(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("no Chromium at " + chromium + "; install it (apt-get install chromium) to run this test")
+// needChromium returns Chromium's path. Without Chromium the test is
+// skipped on a developer's machine; CI sets SIMPIPE_REQUIRE_CHROMIUM=1 (and
+// installs it), so there a missing Chromium fails the test instead.
+func needChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
+		}
 	}
+	if os.Getenv("SIMPIPE_REQUIRE_CHROMIUM") == "1" {
+		t.Fatal("Chromium is required (SIMPIPE_REQUIRE_CHROMIUM=1) but not installed")
+	}
+	t.Skip("Chromium is not installed (apt-get install chromium)")
+	return ""
+}
+
+// headless runs headless Chromium on the page with the extra arguments and
+// returns its standard output.
+func headless(t *testing.T, chromium, page string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	args = append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir=" + t.TempDir(), "--window-size=1200,2000"}, args...)
+	cmd := exec.CommandContext(ctx, chromium, append(args, "file://"+page)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args[len(args)-1], err, stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// TestScreenshot opens a report in headless Chromium and checks what it
+// rendered: the DOM holds the page's title, the run stage's count of games
+// done and its game-length plot with its bars, and the screenshot is not
+// blank (its brightness varies, and the plots' data colours cover part of
+// it). Set SIMPIPE_REPORT_DIR to keep the page and the screenshot there.
+func TestScreenshot(t *testing.T) {
+	chromium := needChromium(t)
 	dir := os.Getenv("SIMPIPE_REPORT_DIR")
 	if dir == "" {
 		dir = t.TempDir()
@@ -322,27 +356,62 @@ func TestScreenshot(t *testing.T) {
 	if err := os.WriteFile(htmlPath, []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	shot := filepath.Join(dir, "shot.png")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), "--screenshot="+shot, "--window-size=1200,2000", "file://"+htmlPath)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, out)
+
+	dom := string(headless(t, chromium, htmlPath, "--dump-dom"))
+	if want := "<title>simpipe report: " + fixture + "</title>"; !strings.Contains(dom, want) {
+		t.Fatalf("the DOM lacks %q:\n%.3000s", want, dom)
 	}
+	i := strings.Index(dom, `<section id="stage-run">`)
+	if i < 0 {
+		t.Fatalf("the DOM has no run stage section:\n%.3000s", dom)
+	}
+	run := dom[i:]
+	run = run[:strings.Index(run, "</section>")]
+	if !regexp.MustCompile(`<th>games done</th>\s*<td class="num">12000</td>`).MatchString(run) {
+		t.Errorf("the run stage's section does not show 12000 games done:\n%.3000s", run)
+	}
+	// Tic-tac-toe lasts 5 to 9 moves: at least 5 bars.
+	if n := dataMarks(figureSVGs(t, run)["Game length"]); n < 5 {
+		t.Errorf("the run stage's game-length plot has %d data marks in the DOM, want 5 or more", n)
+	}
+
+	shot := filepath.Join(dir, "shot.png")
+	headless(t, chromium, htmlPath, "--screenshot="+shot)
 	f, err := os.Open(shot)
 	if err != nil {
-		t.Fatalf("no screenshot: %v\n%s", err, out)
+		t.Fatalf("no screenshot: %v", err)
 	}
 	defer f.Close()
 	img, err := png.Decode(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 2000 {
+	b := img.Bounds()
+	if b.Dx() != 1200 || b.Dy() != 2000 {
 		t.Fatalf("screenshot is %v", b)
 	}
-	t.Logf("screenshot: %s", shot)
+	var sum, sumSq float64
+	data := 0 // pixels in a data colour of the plots
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			lum := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(bl)) / 257
+			sum, sumSq = sum+lum, sumSq+lum*lum
+			for _, c := range Palette {
+				if uint8(r>>8) == c.R && uint8(g>>8) == c.G && uint8(bl>>8) == c.B {
+					data++
+					break
+				}
+			}
+		}
+	}
+	n := float64(b.Dx() * b.Dy())
+	variance := sumSq/n - (sum/n)*(sum/n)
+	t.Logf("screenshot %s: brightness variance %.0f, %d pixels in data colours", shot, variance, data)
+	if variance < 25 {
+		t.Errorf("the screenshot is blank: brightness variance %.1f", variance)
+	}
+	if data < 2000 {
+		t.Errorf("the screenshot shows no plots: %d pixels in data colours, want 2000 or more", data)
+	}
 }

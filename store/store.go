@@ -83,13 +83,18 @@ type Options struct {
 // DB is an open checkpoint database. Its methods are safe for concurrent
 // use; write methods serialise on bbolt's single writer.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt     *bolt.DB
+	path     string
+	recovery *MetaRecovery // set by Open, read-only afterwards
 }
 
 // Open opens the DB at path, creating an empty one if the file does not
 // exist (unless ReadOnly or NoCreate). It never writes to a file that is not
-// a simpipe DB of this schema version.
+// a simpipe DB of this schema version, nor to a damaged one, with a single
+// exception: when one of bbolt's two meta pages is damaged and the other
+// intact, the DB holds the last good commit (bbolt's own fallback), and a
+// writable Open that finds that commit's pages and records sound rewrites
+// the damaged page. Recovery then tells what happened.
 func Open(path string, opts *Options) (*DB, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -117,6 +122,9 @@ func Open(path string, opts *Options) (*DB, error) {
 	})
 	switch {
 	case errors.Is(err, ErrCorrupt):
+		if _, merr := checkMetaPages(path); merr != nil { // a truncated file says so
+			return nil, fmt.Errorf("%s: %w", path, merr)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
@@ -126,29 +134,74 @@ func Open(path string, opts *Options) (*DB, error) {
 			return nil, err // permissions and the like: about the path, not its content
 		}
 		// Anything else bbolt refuses (bad magic, checksum, version, size)
-		// is a file it cannot read as a database.
+		// is a file it cannot read as a database; say what is wrong with
+		// its meta pages when that is why.
+		if _, merr := checkMetaPages(path); merr != nil && !errors.As(merr, &pe) {
+			return nil, fmt.Errorf("%s: %w", path, merr)
+		}
 		return nil, fmt.Errorf("%s: %w (%v)", path, ErrNotSimpipe, err)
 	}
 	db := &DB{bolt: bdb, path: path}
+	// With bbolt's lock held, no one writes the meta pages: read them to
+	// tell a damaged one (bbolt has fallen back to the other) and a file
+	// shorter than its last commit.
+	recovery, err := checkMetaPages(path)
+	if err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	if err := db.checkSchema(); err != nil {
 		bdb.Close()
 		return nil, err
 	}
 	// Before anything writes to it, make sure bbolt's page structure is
 	// whole: writing into a damaged tree would spread the damage. (About
-	// 30 ms per 100 MB.)
-	if !opts.ReadOnly {
+	// 30 ms per 100 MB.) A DB recovered from a damaged meta page is checked
+	// even read-only: the last good commit is offered only if it is sound.
+	if !opts.ReadOnly || recovery != nil {
 		err := db.Check()
 		if err == nil {
 			err = db.checkRecords()
 		}
-		if err != nil {
+		switch {
+		case err != nil && recovery != nil:
+			bdb.Close()
+			return nil, fmt.Errorf("%s: meta page %d is damaged (%s), and so is the last good commit (txid %d): %w; nothing was written",
+				path, recovery.Page, recovery.Problem, recovery.Txid, err)
+		case err != nil:
 			bdb.Close()
 			return nil, fmt.Errorf("%s: %w; nothing was written", path, err)
 		}
 	}
+	if !opts.ReadOnly {
+		if recovery != nil {
+			if err := db.repairMeta(recovery); err != nil {
+				bdb.Close()
+				return nil, fmt.Errorf("%s: %s: %w", path, recovery, err)
+			}
+		}
+	}
+	db.recovery = recovery
 	return db, nil
 }
+
+// repairMeta rewrites the damaged meta page of a DB whose last good commit
+// has passed the checks: bbolt writes commit txid+1 to page (txid+1)%2,
+// which is the damaged one, so an empty commit is the repair.
+func (db *DB) repairMeta(r *MetaRecovery) error {
+	if err := db.write(func(*bolt.Tx) error { return nil }); err != nil {
+		return fmt.Errorf("rewrite meta page %d: %w", r.Page, err)
+	}
+	if again, err := checkMetaPages(db.path); err != nil || again != nil {
+		return fmt.Errorf("meta page %d is still damaged after a rewrite (%v)", r.Page, err)
+	}
+	r.Repaired = true
+	return nil
+}
+
+// Recovery returns what Open did about a damaged meta page, or nil when
+// both were intact. Commands show its String to the user.
+func (db *DB) Recovery() *MetaRecovery { return db.recovery }
 
 // checkRecords reads every stored record of every stage and checks its
 // checksum, so that a writer never builds on damaged data. It costs a read

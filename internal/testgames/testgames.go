@@ -4,7 +4,9 @@
 package testgames
 
 import (
+	"fmt"
 	"os"
+	"sync"
 
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/tictactoe"
@@ -96,6 +98,7 @@ func Register(r *game.Registry) {
 	r.MustRegister(Panicky)
 	r.MustRegister(Hang)
 	r.MustRegister(Endless)
+	r.MustRegister(Flaky)
 }
 
 // Hang is tic-tac-toe preceded by a roll of a 50-sided die: on a 0 (one game
@@ -160,3 +163,132 @@ func (s *endlessState) Winners() game.Seats               { return 0 }
 func (s *endlessState) Clone() game.State                 { c := *s; return &c }
 func (s *endlessState) MoveString(m game.Move) string     { return string(rune('a' + m)) }
 func (s *endlessState) String() string                    { return "turn " + string(rune('0'+s.turn%10)) }
+
+// Flaky is tic-tac-toe preceded by a roll of a ten-sided die: on a 0 (one
+// game in ten, fixed by the seed) the game is affected, and its first move
+// panics on each of its first "fails" attempts in this process; the next
+// attempt plays normally. The process counts attempts per game in a map
+// keyed by eight more chance rolls (32 random bits drawn from the game's
+// own stream, so the same game index always has the same key), since a
+// game never sees its index. The panic message names the attempt
+// ("attempt 3"), so a test can tell which attempt's error was kept.
+//
+// Anything else that plays an affected game counts as an attempt too: run it
+// with an explicit --chunk (the automatic chunk size is timed by playing the
+// first games) and with players that do not play ahead on clones (random),
+// and expect a command that replays stored games (export, show) to fail on
+// an affected one.
+var Flaky = game.Def{
+	Name: "test-flaky",
+	Doc:  "test game: tic-tac-toe whose first move panics on the first `fails` attempts of about one game in ten",
+	Params: []game.Param{
+		{Name: "fails", Doc: "attempts of each affected game that panic", Default: 1, Min: 0, Max: 100},
+	},
+	New: func(p game.Params) (game.Game, error) { return flakyGame{fails: p["fails"]}, nil },
+}
+
+// flakyAttempts counts, per game key, the attempts that reached the first
+// move. Shared by every simulator goroutine of the process.
+var flakyAttempts = struct {
+	sync.Mutex
+	n map[uint32]int
+}{n: map[uint32]int{}}
+
+// flakyKeyRolls is how many four-bit chance rolls make an affected game's key.
+const flakyKeyRolls = 8
+
+type flakyGame struct{ fails int }
+
+func (g flakyGame) Spec() string            { return fmt.Sprintf("test-flaky:fails=%d", g.fails) }
+func (flakyGame) Players() int              { return 2 }
+func (flakyGame) MoveBits() int             { return 4 }
+func (flakyGame) Structure() game.Structure { return tictactoe.Game{}.Structure() }
+func (g flakyGame) NewState() game.State {
+	return &flakyState{State: tictactoe.Game{}.NewState().(*tictactoe.State), fails: g.fails}
+}
+
+type flakyState struct {
+	*tictactoe.State
+	fails    int
+	rolls    int  // chance rolls made: the die, then the key's digits
+	affected bool // the die showed 0
+	key      uint32
+	counted  bool // this attempt is counted (at its first move)
+}
+
+func (s *flakyState) Reset() {
+	s.State.Reset()
+	s.rolls, s.affected, s.key, s.counted = 0, false, 0, false
+}
+
+// chance reports whether the next move is a chance roll.
+func (s *flakyState) chance() bool {
+	return s.rolls == 0 || (s.affected && s.rolls <= flakyKeyRolls)
+}
+
+func (s *flakyState) ToMove() int {
+	if s.chance() {
+		return game.Chance
+	}
+	return s.State.ToMove()
+}
+
+func (s *flakyState) sides() int {
+	if s.rolls == 0 {
+		return 10
+	}
+	return 16
+}
+
+func (s *flakyState) Legal(dst []game.Move) []game.Move {
+	if s.chance() {
+		for i := 0; i < s.sides(); i++ {
+			dst = append(dst, game.Move(i))
+		}
+		return dst
+	}
+	return s.State.Legal(dst)
+}
+
+func (s *flakyState) ChanceWeights(dst []uint32) []uint32 {
+	for i := 0; i < s.sides(); i++ {
+		dst = append(dst, 1)
+	}
+	return dst
+}
+
+func (s *flakyState) Apply(m game.Move) {
+	if s.chance() {
+		if s.rolls == 0 {
+			s.affected = m == 0
+		} else {
+			s.key = s.key<<4 | uint32(m)
+		}
+		s.rolls++
+		return
+	}
+	if s.affected && !s.counted {
+		s.counted = true
+		flakyAttempts.Lock()
+		flakyAttempts.n[s.key]++
+		attempt := flakyAttempts.n[s.key]
+		flakyAttempts.Unlock()
+		if attempt <= s.fails {
+			panic(fmt.Sprintf("testgames: test-flaky fails attempt %d (of the first %d)", attempt, s.fails))
+		}
+	}
+	s.State.Apply(m)
+}
+
+func (s *flakyState) Clone() game.State {
+	c := *s
+	c.State = s.State.Clone().(*tictactoe.State)
+	return &c
+}
+
+func (s *flakyState) MoveString(m game.Move) string {
+	if s.chance() {
+		return fmt.Sprintf("roll %d", m)
+	}
+	return s.State.MoveString(m)
+}
