@@ -191,7 +191,7 @@ func gatherStage(st *store.Stage) (*StageData, error) {
 		}
 		r := eval.Summarise(t, nil)
 		r.Stage, r.Game, r.ResultsDigest = sd.Name, cfg.Game, sd.Digest
-		if lineup := strings.Split(cfg.Players, ","); len(lineup) > 1 {
+		if lineup := ai.SeatSpecs(cfg.Players); len(lineup) > 1 {
 			r.Candidate, r.Opponent = lineup[0], lineup[1]
 		}
 		sd.Eval = &r
