@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/simpipe/simpipe/export"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/internal/atomicfile"
 	"github.com/simpipe/simpipe/store"
 	"golang.org/x/term"
 )
@@ -88,7 +88,7 @@ func (c *exportCmd) Run(ctx context.Context, reg *game.Registry, s *streams) err
 // partial export.
 type output struct {
 	w    io.Writer
-	f    *os.File // nil for standard output
+	f    *atomicfile.File // nil for standard output
 	path string
 }
 
@@ -102,17 +102,10 @@ func (c *exportCmd) open(s *streams) (*output, error) {
 	if fi, err := os.Stat(c.Output); err == nil && fi.IsDir() {
 		return nil, usageErr(fmt.Errorf("%s: is a directory", c.Output))
 	}
-	dir, base := filepath.Split(c.Output)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	f, err := atomicfile.Create(c.Output)
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("cannot write %s: %w", c.Output, unwrapPath(err)))
 	}
-	// CreateTemp makes the file private; give it the mode os.Create would
-	// before the umask.
-	_ = f.Chmod(0o644)
 	return &output{w: f, f: f, path: c.Output}, nil
 }
 
@@ -130,21 +123,22 @@ func (o *output) commit() error {
 	if o.f == nil {
 		return nil
 	}
-	if err := o.f.Close(); err != nil {
+	err := o.f.Commit()
+	o.f = nil
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &le): // the rename: OUT cannot be replaced
+		return usageErr(fmt.Errorf("cannot write %s: %w", o.path, le.Err))
+	case err != nil:
 		return fmt.Errorf("write %s: %w", o.path, err)
 	}
-	if err := os.Rename(o.f.Name(), o.path); err != nil {
-		return usageErr(fmt.Errorf("cannot write %s: %w", o.path, unwrapPath(err)))
-	}
-	o.f = nil
 	return nil
 }
 
 // abort removes the temporary file, if any.
 func (o *output) abort() {
 	if o.f != nil {
-		o.f.Close()
-		os.Remove(o.f.Name())
+		o.f.Abort()
 	}
 }
 

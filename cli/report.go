@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/simpipe/simpipe/internal/atomicfile"
 	htmlreport "github.com/simpipe/simpipe/report"
 	"github.com/simpipe/simpipe/store"
 )
@@ -38,5 +39,5 @@ func (c *reportCmd) Run(s *streams) error {
 		_, err := buf.WriteTo(s.out)
 		return err
 	}
-	return writeFileAtomic(c.Output, buf.Bytes())
+	return atomicfile.WriteFile(c.Output, buf.Bytes())
 }
