@@ -7,12 +7,10 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/simpipe/simpipe/export"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/internal/atomicfile"
-	"github.com/simpipe/simpipe/store"
 	"golang.org/x/term"
 )
 
@@ -41,19 +39,14 @@ type exportCmd struct {
 }
 
 func (c *exportCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
-	db, err := store.Open(c.File, &store.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
-	if errors.Is(err, store.ErrLocked) {
-		return usageErr(fmt.Errorf("%s: the run is live (another simpipe holds the DB); stop it or wait for it to finish, then export", c.File))
-	}
+	db, err := openReadOnly(c.File, func(error) error {
+		return usageErr(fmt.Errorf("%s: the run is live (another %s holds the DB); stop it or wait for it to finish, then export", c.File, progName))
+	})
 	if err != nil {
-		return openErr(err)
+		return err
 	}
 	defer db.Close()
-	stage := db.Stage(c.Stage)
-	cfg, err := stage.Config()
-	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))
-	}
+	stage, cfg, err := stageConfig(db, c.File, c.Stage)
 	if err != nil {
 		return err
 	}

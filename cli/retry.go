@@ -57,11 +57,8 @@ func (c *retryCmd) Run(s *streams) error {
 		// Checked first: Stage.Jobs reports the early stop as an error.
 		return refused
 	}
-	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))
-	}
 	if err != nil {
-		return err
+		return noRunErr(db, c.File, c.Stage, err)
 	}
 	if len(ids) < len(want) {
 		for _, id := range c.Job {

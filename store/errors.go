@@ -17,6 +17,9 @@ var (
 	// ErrNoSpace is returned by Commit when the file cannot grow: the disk
 	// is full or Options.MaxSize is reached. The commit changed nothing.
 	ErrNoSpace = errors.New("no space to grow the database")
+	// ErrCompactRejected is returned by Compact when the compacted copy
+	// does not match the original; the original is unchanged.
+	ErrCompactRejected = errors.New("compacted copy rejected")
 	// ErrReadOnly is returned by writes on a DB opened read-only.
 	ErrReadOnly = errors.New("database is open read-only")
 )
