@@ -15,6 +15,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -126,6 +128,7 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 		kong.Configuration(kong.JSON),
 		kong.DefaultEnvars("SIMPIPE"), // every flag: --game-timeout ← SIMPIPE_GAME_TIMEOUT
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(ownNameHelp),
 	)
 	if err != nil {
 		panic(err) // the grammar is wrong: a programming error
@@ -162,6 +165,24 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 		fmt.Fprintf(stderr, "%s: %v\n", progName, err)
 	}
 	return code
+}
+
+// ownNameHelp prints kong's help with "simpipe " replaced by the program's
+// name throughout, so that an author's own binary shows its own name in the
+// examples and flag help written for simpipe.
+func ownNameHelp(options kong.HelpOptions, ctx *kong.Context) error {
+	if progName == "simpipe" {
+		return kong.DefaultHelpPrinter(options, ctx)
+	}
+	var buf bytes.Buffer
+	out := ctx.Stdout
+	ctx.Stdout = &buf
+	err := kong.DefaultHelpPrinter(options, ctx)
+	ctx.Stdout = out
+	if _, werr := io.WriteString(out, strings.ReplaceAll(buf.String(), "simpipe ", progName+" ")); err == nil {
+		err = werr
+	}
+	return err
 }
 
 // streams are the command's standard output and error.

@@ -80,9 +80,9 @@ func (c *retryCmd) Run(s *streams) error {
 	}
 	fmt.Fprintf(s.out, "reissued %d failed %s (%d failed %s) in stage %s\n", n, plural(n, "job"), games, plural(games, "game"), c.Stage)
 	if c.Stage == store.DefaultStage {
-		fmt.Fprintf(s.out, "to replay them, run the same command again: simpipe run --db %s\n", c.File)
+		fmt.Fprintf(s.out, "to replay them, run the same command again: %s run --db %s\n", progName, c.File)
 	} else {
-		fmt.Fprintf(s.out, "to replay them, run the command that plays stage %s again (the same 'simpipe train' command for a training stage)\n", c.Stage)
+		fmt.Fprintf(s.out, "to replay them, run the command that plays stage %s again (the same '%s train' command for a training stage)\n", c.Stage, progName)
 	}
 	return nil
 }
