@@ -200,7 +200,13 @@ func signalContext() (context.Context, func()) {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintf(os.Stderr, "\n%s: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)\n", progName)
+		// Clear the progress bar first, or the lines run into it; without
+		// a bar, a newline ends the "^C" the terminal echoed.
+		nl := "\n"
+		if pauseProgress() {
+			nl = ""
+		}
+		fmt.Fprintf(os.Stderr, "%s%s: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)\n", nl, progName)
 		cancel()
 		<-sigs
 		fmt.Fprintf(os.Stderr, "%s: exiting immediately; run the same command again to resume\n", progName)
