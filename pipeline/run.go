@@ -34,12 +34,18 @@ type Options struct {
 	Progress *Progress
 }
 
-// Progress holds live counters of a run, safe for concurrent reads.
+// Progress holds live counters of a run, safe for concurrent reads. The run
+// (Run, or the NATS coordinator) updates them at its start and after every
+// commit.
+//
+// Done counts the games finished: with a committed result, completed,
+// incomplete or failed (store.CommitStats.Finished, which is the stored
+// Aggregate's GamesDone plus Failed: GamesDone leaves failed games out).
 type Progress struct {
 	Total      atomic.Uint64 // games in the run
-	Done       atomic.Uint64 // games with a committed result (done or failed)
-	Played     atomic.Uint64 // games played and committed by this process (replays included)
-	Failed     atomic.Uint64 // games failed permanently, committed (updated at every commit)
+	Done       atomic.Uint64 // games finished, earlier sessions included (see above)
+	Played     atomic.Uint64 // games this process committed, finished (replays of reissued failed games included)
+	Failed     atomic.Uint64 // games failed on every attempt, committed
 	InFlight   atomic.Int64  // jobs issued and not yet committed
 	Commits    atomic.Uint64
 	CommitNano atomic.Int64 // duration of the last commit
