@@ -87,8 +87,12 @@ func (c *inspectCmd) report(db *store.DB, stage *store.Stage, cfg *store.Config)
 	if err != nil {
 		return nil, err
 	}
+	schema, err := db.Schema()
+	if err != nil {
+		return nil, err
+	}
 	rep := &inspectReport{
-		Config: cfg, SchemaVersion: store.SchemaVersion, GamesTotal: cfg.Games,
+		Config: cfg, SchemaVersion: schema, GamesTotal: cfg.Games,
 		GamesDone: agg.GamesDone, Draws: agg.Draws, Incomplete: agg.Incomplete, Failed: agg.Failed,
 		WinsBySeat: agg.WinsBySeat[:cfg.Seats], JobsByState: map[string]uint64{},
 		Failures: []failureOut{}, FileBytes: db.Size(), Stage: stage.Name(), Stages: stages,

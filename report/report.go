@@ -121,7 +121,11 @@ func Gather(db *store.DB, opts Options) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Data{Path: db.Path(), FileBytes: db.Size(), SchemaVersion: store.SchemaVersion,
+	schema, err := db.Schema()
+	if err != nil {
+		return nil, err
+	}
+	d := &Data{Path: db.Path(), FileBytes: db.Size(), SchemaVersion: schema,
 		Version: opts.Version, Stages: stages}
 	names := stages
 	switch {
