@@ -22,19 +22,7 @@ func TestCompactTo(t *testing.T) {
 	}
 	defer db.Close()
 	for i, name := range []string{"a", "b"} {
-		st := db.Stage(name)
-		if err := st.CreateRun(testConfig(2000)); err != nil {
-			t.Fatal(err)
-		}
-		jobs, _, err := st.PendingJobs(0, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, j := range jobs {
-			if _, err := st.Commit([]JobResult{resultFor(j, i)}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		playStage(t, db, name, 2000, i)
 	}
 	if err := db.Put("model", []byte(`{"w":[1,2,3]}`)); err != nil {
 		t.Fatal(err)
@@ -101,19 +89,7 @@ func TestCompact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := db.Stage("a")
-	if err := st.CreateRun(testConfig(1000)); err != nil {
-		t.Fatal(err)
-	}
-	jobs, _, err := st.PendingJobs(0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, j := range jobs {
-		if _, err := st.Commit([]JobResult{resultFor(j, 0)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	playStage(t, db, "a", 1000, 0)
 	want, err := db.ContentHash()
 	if err != nil {
 		t.Fatal(err)

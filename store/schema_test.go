@@ -11,8 +11,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// schemaFixture writes a DB with one stage (some jobs committed, so that it
-// logs progress points) and a kv value, and returns its path.
+// schemaFixture writes a DB with one stage (its jobs committed, so that it
+// logs a progress point) and a kv value, and returns its path.
 func schemaFixture(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "s.db")
@@ -21,17 +21,7 @@ func schemaFixture(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	st := db.Stage("run")
-	if err := st.CreateRun(testConfig(100)); err != nil {
-		t.Fatal(err)
-	}
-	jobs, _, err := st.PendingJobs(0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Commit([]JobResult{resultFor(jobs[0], 0)}); err != nil {
-		t.Fatal(err)
-	}
+	playStage(t, db, "run", 100, 0)
 	if err := db.Put("model", []byte(`{"w":[1,2,3]}`)); err != nil {
 		t.Fatal(err)
 	}
