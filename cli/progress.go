@@ -93,6 +93,10 @@ func (r *progressReporter) showBar(w io.Writer, prog *pipeline.Progress) {
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("games"),
 		progressbar.OptionShowCount(),
+		// The description has the stage's rate and ETA; the bar's own
+		// timing would count from the process start.
+		progressbar.OptionSetElapsedTime(false),
+		progressbar.OptionSetPredictTime(false),
 		progressbar.OptionThrottle(barEvery),
 		progressbar.OptionClearOnFinish(),
 	)
