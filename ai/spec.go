@@ -92,14 +92,23 @@ func ParseLineup(spec string, g game.Game) (*Lineup, error) {
 	return ParseLineupWith(spec, g, ModelFiles)
 }
 
-// ParseLineupWith parses spec for g. spec is a comma-separated list of seat
-// specs, "kind" or "kind:key=value,key=value"; a single seat spec applies to
-// every seat. A comma followed by key=value continues the previous seat's
-// parameters. file=REF parameters are resolved through models.
+// SeatSeparator separates the seats of a lineup in everything simpipe
+// prints ("mcts:iterations=200,c=50+random"): unlike a comma, which also
+// separates a seat's parameters, it says where a seat ends, and it needs no
+// quoting on a shell command line. Parsers accept it and the comma alike.
+// The canonical form (Lineup.String), which DBs and NATS messages store,
+// keeps commas, so that stored configs, their digests and resumes do not
+// change.
+const SeatSeparator = "+"
+
+// ParseLineupWith parses spec for g. spec is a list of seat specs, "kind"
+// or "kind:key=value,key=value", separated by SeatSeparator or by commas; a
+// single seat spec applies to every seat. A comma followed by key=value
+// continues the previous seat's parameters. file=REF parameters are
+// resolved through models.
 func ParseLineupWith(spec string, g game.Game, models ModelSource) (*Lineup, error) {
 	var seats []seatSpec
-	for _, tok := range strings.Split(strings.TrimSpace(spec), ",") {
-		tok = strings.TrimSpace(tok)
+	for _, tok := range lineupTokens(spec) {
 		k, v, isParam := strings.Cut(tok, "=")
 		if isParam && !strings.Contains(k, ":") {
 			if len(seats) == 0 {
@@ -206,9 +215,71 @@ func kindNames() string {
 	return strings.Join(names, ", ")
 }
 
+// lineupTokens splits a lineup spec at its commas and seat separators into
+// trimmed tokens: seat starts ("kind" or "kind:key=value") and parameters
+// continuing the seat before ("key=value"). A SeatSeparator followed by
+// something other than a player kind is kept as text, so that a file= path
+// containing it still reads as it did before the separator existed.
+func lineupTokens(spec string) []string {
+	var toks []string
+	for _, part := range strings.Split(strings.TrimSpace(spec), ",") {
+		pieces := strings.Split(part, SeatSeparator)
+		tok := pieces[0]
+		for _, p := range pieces[1:] {
+			if startsSeat(p) {
+				toks = append(toks, strings.TrimSpace(tok))
+				tok = p
+			} else {
+				tok += SeatSeparator + p
+			}
+		}
+		toks = append(toks, strings.TrimSpace(tok))
+	}
+	return toks
+}
+
+// startsSeat reports whether s begins a seat spec: a known player kind,
+// alone or followed by ':'.
+func startsSeat(s string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(s), ":")
+	_, ok := kinds[name]
+	return ok
+}
+
+// SeatSpecs splits a lineup spec, in the canonical form or with
+// SeatSeparator between seats, into one spec per seat given, each with its
+// parameters ("mcts:iterations=200,c=50"). It needs no game, so it does not
+// repeat a single spec for every seat or check the parameters; ParseLineup
+// does.
+func SeatSpecs(spec string) []string {
+	var seats []string
+	for _, tok := range lineupTokens(spec) {
+		k, _, isParam := strings.Cut(tok, "=")
+		if isParam && !strings.Contains(k, ":") && len(seats) > 0 {
+			seats[len(seats)-1] += "," + tok
+			continue
+		}
+		seats = append(seats, tok)
+	}
+	return seats
+}
+
+// DisplayLineup returns spec as simpipe prints it: its seat specs joined
+// by SeatSeparator. It reads back as the same lineup.
+func DisplayLineup(spec string) string {
+	return strings.Join(SeatSpecs(spec), SeatSeparator)
+}
+
 // String returns the canonical spec: one entry per seat, every parameter
-// spelled out, so that equal lineups compare equal.
+// spelled out, so that equal lineups compare equal. Seats are separated by
+// commas, as DBs and NATS messages store them; print DisplayLineup(String())
+// or join Seats with SeatSeparator.
 func (l *Lineup) String() string {
+	return strings.Join(l.Seats(), ",")
+}
+
+// Seats returns the canonical spec of every seat, in seat order.
+func (l *Lineup) Seats() []string {
 	parts := make([]string, len(l.seats))
 	for i, s := range l.seats {
 		var b strings.Builder
@@ -231,7 +302,7 @@ func (l *Lineup) String() string {
 		}
 		parts[i] = b.String()
 	}
-	return strings.Join(parts, ",")
+	return parts
 }
 
 // Players builds a fresh player for every seat.

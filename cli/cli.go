@@ -15,6 +15,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -128,6 +130,7 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 		kong.Configuration(kong.JSON),
 		kong.DefaultEnvars("SIMPIPE"), // every flag: --game-timeout ← SIMPIPE_GAME_TIMEOUT
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(ownNameHelp),
 	)
 	if err != nil {
 		panic(err) // the grammar is wrong: a programming error
@@ -166,6 +169,24 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 	return code
 }
 
+// ownNameHelp prints kong's help with "simpipe " replaced by the program's
+// name throughout, so that an author's own binary shows its own name in the
+// examples and flag help written for simpipe.
+func ownNameHelp(options kong.HelpOptions, ctx *kong.Context) error {
+	if progName == "simpipe" {
+		return kong.DefaultHelpPrinter(options, ctx)
+	}
+	var buf bytes.Buffer
+	out := ctx.Stdout
+	ctx.Stdout = &buf
+	err := kong.DefaultHelpPrinter(options, ctx)
+	ctx.Stdout = out
+	if _, werr := io.WriteString(out, strings.ReplaceAll(buf.String(), "simpipe ", progName+" ")); err == nil {
+		err = werr
+	}
+	return err
+}
+
 // streams are the command's standard output and error.
 type streams struct {
 	out, err io.Writer
@@ -181,7 +202,13 @@ func signalContext() (context.Context, func()) {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintf(os.Stderr, "\n%s: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)\n", progName)
+		// Clear the progress bar first, or the lines run into it; without
+		// a bar, a newline ends the "^C" the terminal echoed.
+		nl := "\n"
+		if pauseProgress() {
+			nl = ""
+		}
+		fmt.Fprintf(os.Stderr, "%s%s: stopping: finishing the games in flight and committing them (press Ctrl-C again to exit immediately)\n", nl, progName)
 		cancel()
 		<-sigs
 		fmt.Fprintf(os.Stderr, "%s: exiting immediately; run the same command again to resume\n", progName)

@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
-	"time"
 
 	"github.com/simpipe/simpipe/export"
 	"github.com/simpipe/simpipe/game"
-	"github.com/simpipe/simpipe/store"
+	"github.com/simpipe/simpipe/internal/atomicfile"
 	"golang.org/x/term"
 )
 
@@ -41,20 +39,14 @@ type exportCmd struct {
 }
 
 func (c *exportCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
-	db, err := store.Open(c.File, &store.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
-	if errors.Is(err, store.ErrLocked) {
-		return usageErr(fmt.Errorf("%s: the run is live (another simpipe holds the DB); stop it or wait for it to finish, then export", c.File))
-	}
+	db, err := openReadOnly(s, c.File, func(error) error {
+		return usageErr(fmt.Errorf("%s: the run is live (another %s holds the DB); stop it or wait for it to finish, then export", c.File, progName))
+	})
 	if err != nil {
-		return openErr(err)
+		return err
 	}
 	defer db.Close()
-	noteRecovery(s, db)
-	stage := db.Stage(c.Stage)
-	cfg, err := stage.Config()
-	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))
-	}
+	stage, cfg, err := stageConfig(db, c.File, c.Stage)
 	if err != nil {
 		return err
 	}
@@ -89,7 +81,7 @@ func (c *exportCmd) Run(ctx context.Context, reg *game.Registry, s *streams) err
 // partial export.
 type output struct {
 	w    io.Writer
-	f    *os.File // nil for standard output
+	f    *atomicfile.File // nil for standard output
 	path string
 }
 
@@ -103,17 +95,10 @@ func (c *exportCmd) open(s *streams) (*output, error) {
 	if fi, err := os.Stat(c.Output); err == nil && fi.IsDir() {
 		return nil, usageErr(fmt.Errorf("%s: is a directory", c.Output))
 	}
-	dir, base := filepath.Split(c.Output)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	f, err := atomicfile.Create(c.Output)
 	if err != nil {
 		return nil, usageErr(fmt.Errorf("cannot write %s: %w", c.Output, unwrapPath(err)))
 	}
-	// CreateTemp makes the file private; give it the mode os.Create would
-	// before the umask.
-	_ = f.Chmod(0o644)
 	return &output{w: f, f: f, path: c.Output}, nil
 }
 
@@ -131,21 +116,22 @@ func (o *output) commit() error {
 	if o.f == nil {
 		return nil
 	}
-	if err := o.f.Close(); err != nil {
+	err := o.f.Commit()
+	o.f = nil
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &le): // the rename: OUT cannot be replaced
+		return usageErr(fmt.Errorf("cannot write %s: %w", o.path, le.Err))
+	case err != nil:
 		return fmt.Errorf("write %s: %w", o.path, err)
 	}
-	if err := os.Rename(o.f.Name(), o.path); err != nil {
-		return usageErr(fmt.Errorf("cannot write %s: %w", o.path, unwrapPath(err)))
-	}
-	o.f = nil
 	return nil
 }
 
 // abort removes the temporary file, if any.
 func (o *output) abort() {
 	if o.f != nil {
-		o.f.Close()
-		os.Remove(o.f.Name())
+		o.f.Abort()
 	}
 }
 

@@ -170,6 +170,7 @@ func exportTo(t *testing.T, db, format string, extra ...string) string {
 	if r.code != 0 || r.stdout != "" {
 		t.Fatalf("export %s: exit %d, stdout %q, stderr %s", format, r.code, r.stdout, r.stderr)
 	}
+	checkMode(t, out)
 	return out
 }
 

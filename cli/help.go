@@ -13,7 +13,7 @@ Examples:
   simpipe run --db night.db --game connect4 --games 1000000
   simpipe run --db night.db                       # resume after a crash or Ctrl-C
   simpipe run --db night.db --games 5000000       # extend to 5M games
-  simpipe run --db hex.db --game hex:size=7 --games 10000 --players mcts:iterations=200,random
+  simpipe run --db hex.db --game hex:size=7 --games 10000 --players mcts:iterations=200+random
   SIMPIPE_WORKERS=8 simpipe run --db night.db     # every flag has a SIMPIPE_* variable`
 }
 

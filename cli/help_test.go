@@ -108,3 +108,25 @@ func TestRunJSON(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 }
+
+// TestHelpProgName checks that an author's own binary calls itself by its
+// name in --help examples, in flag help and in install-completions.
+// It sets progName, so it does not run in parallel.
+func TestHelpProgName(t *testing.T) {
+	defer func(old string) { progName = old }(progName)
+	progName = "kalah"
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"inspect", "--help"}, {"retry", "--help"}, {"install-completions"}} {
+		var out, errb bytes.Buffer
+		code := runMain(context.Background(), registry(), args, &out, &errb)
+		if args[0] == "install-completions" && code != 0 && strings.Contains(errb.String(), "shell") {
+			t.Logf("install-completions: %s (skipped: no supported login shell)", errb.String())
+			continue
+		}
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		if s := out.String(); strings.Contains(s, "simpipe ") || !strings.Contains(s, "kalah") {
+			t.Errorf("%v names simpipe, or not kalah:\n%s", args, s)
+		}
+	}
+}

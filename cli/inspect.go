@@ -3,11 +3,11 @@ package cli
 import (
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 )
@@ -54,37 +54,32 @@ type failureOut struct {
 }
 
 func (c *inspectCmd) Run(s *streams) error {
-	db, err := store.Open(c.File, &store.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
-	if errors.Is(err, store.ErrLocked) {
+	db, err := openReadOnly(s, c.File, func(lockErr error) error {
 		// A run holds the file: ask it for live progress instead of waiting.
 		live, qerr := pipeline.QueryLive(c.File, time.Second)
 		if qerr != nil {
-			return openErr(err)
+			return openErr(lockErr)
 		}
 		return c.print(s, &inspectReport{Live: live, GamesTotal: live.GamesTotal, GamesDone: live.GamesDone,
 			Failed: live.Failed, JobsByState: map[string]uint64{"in_flight": uint64(live.JobsInFlight)}})
-	}
-	if err != nil {
-		return openErr(err)
+	})
+	if db == nil {
+		return err // nil after a live status was printed
 	}
 	defer db.Close()
-	noteRecovery(s, db)
-	rep, err := c.report(db, db.Stage(c.Stage))
-	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))
+	stage, cfg, err := stageConfig(db, c.File, c.Stage)
+	if err != nil {
+		return err
 	}
+	rep, err := c.report(db, stage, cfg)
 	if err != nil {
 		return err
 	}
 	return c.print(s, rep)
 }
 
-func (c *inspectCmd) report(db *store.DB, stage *store.Stage) (*inspectReport, error) {
+func (c *inspectCmd) report(db *store.DB, stage *store.Stage, cfg *store.Config) (*inspectReport, error) {
 	stages, err := db.Stages()
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := stage.Config()
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +87,12 @@ func (c *inspectCmd) report(db *store.DB, stage *store.Stage) (*inspectReport, e
 	if err != nil {
 		return nil, err
 	}
+	schema, err := db.Schema()
+	if err != nil {
+		return nil, err
+	}
 	rep := &inspectReport{
-		Config: cfg, SchemaVersion: store.SchemaVersion, GamesTotal: cfg.Games,
+		Config: cfg, SchemaVersion: schema, GamesTotal: cfg.Games,
 		GamesDone: agg.GamesDone, Draws: agg.Draws, Incomplete: agg.Incomplete, Failed: agg.Failed,
 		WinsBySeat: agg.WinsBySeat[:cfg.Seats], JobsByState: map[string]uint64{},
 		Failures: []failureOut{}, FileBytes: db.Size(), Stage: stage.Name(), Stages: stages,
@@ -146,7 +145,7 @@ func (c *inspectCmd) print(s *streams, rep *inspectReport) error {
 		fmt.Fprintf(w, "stage:      %s (stages: %s)\n", rep.Stage, strings.Join(rep.Stages, ", "))
 	}
 	fmt.Fprintf(w, "game:       %s\nplayers:    %s\nseed:       %d\ngames:      %d (%d per job)\nmax-actions: %d\n",
-		cfg.Game, cfg.Players, cfg.Seed, cfg.Games, cfg.ChunkSize, cfg.MaxActions)
+		cfg.Game, ai.DisplayLineup(cfg.Players), cfg.Seed, cfg.Games, cfg.ChunkSize, cfg.MaxActions)
 	var states []string
 	for _, st := range store.JobStates {
 		states = append(states, fmt.Sprintf("%s %d", st, rep.JobsByState[st.String()]))

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -69,12 +68,9 @@ func (c *jobsCmd) Validate() error {
 }
 
 func (c *jobsCmd) Run(s *streams) error {
-	db, err := store.Open(c.File, &store.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
-	if errors.Is(err, store.ErrLocked) {
-		return liveErr(c.File, err)
-	}
+	db, err := openReadOnly(s, c.File, func(lockErr error) error { return liveErr(c.File, lockErr) })
 	if err != nil {
-		return openErr(err)
+		return err
 	}
 	defer db.Close()
 	noteRecovery(s, db)
@@ -97,11 +93,8 @@ func (c *jobsCmd) Run(s *streams) error {
 		rep.Jobs = append(rep.Jobs, j)
 		return true
 	})
-	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))
-	}
 	if err != nil {
-		return err
+		return noRunErr(db, c.File, c.Stage, err)
 	}
 	if c.JSON {
 		enc := json.NewEncoder(s.out)

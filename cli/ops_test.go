@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/simpipe/simpipe/store"
 )
 
 // jobsOut is the part of 'jobs --json' the tests read.
@@ -191,7 +193,7 @@ func TestCompact(t *testing.T) {
 	if got := inspect(t, db); got.ResultsDigest != want.ResultsDigest || got.GamesDone != want.GamesDone {
 		t.Fatalf("compacted DB %+v differs from %+v", got, want)
 	}
-	if _, err := os.Stat(db + compactTmpSuffix); err == nil {
+	if _, err := os.Stat(db + store.CompactTmpSuffix); err == nil {
 		t.Fatal("temporary copy left behind")
 	}
 	// The compacted DB resumes like any other: extend it.
@@ -259,7 +261,7 @@ func TestOpsOnLiveDB(t *testing.T) {
 			t.Fatalf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tc.args, r.code, r.stdout, r.stderr, tc.want)
 		}
 	}
-	if _, err := os.Stat(db + compactTmpSuffix); err == nil {
+	if _, err := os.Stat(db + store.CompactTmpSuffix); err == nil {
 		t.Fatal("refused compaction left a file")
 	}
 }

@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"time"
 
+	"github.com/simpipe/simpipe/internal/atomicfile"
 	htmlreport "github.com/simpipe/simpipe/report"
-	"github.com/simpipe/simpipe/store"
 )
 
 type reportCmd struct {
@@ -17,10 +16,9 @@ type reportCmd struct {
 }
 
 func (c *reportCmd) Run(s *streams) error {
-	db, err := store.Open(c.File, &store.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
+	db, err := openReadOnly(s, c.File, nil) // a live run: openErr's message
 	if err != nil {
-		// A live run holds the lock: openErr says so, on one line, exit 2.
-		return openErr(err)
+		return err
 	}
 	defer db.Close()
 	noteRecovery(s, db)
@@ -39,5 +37,5 @@ func (c *reportCmd) Run(s *streams) error {
 		_, err := buf.WriteTo(s.out)
 		return err
 	}
-	return writeFileAtomic(c.Output, buf.Bytes())
+	return atomicfile.WriteFile(c.Output, buf.Bytes())
 }

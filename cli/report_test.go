@@ -22,6 +22,7 @@ func TestReportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkMode(t, out)
 	page := string(b)
 	digest := inspect(t, db).ResultsDigest
 	if !strings.HasPrefix(page, "<!DOCTYPE html>") || !strings.Contains(page, digest) || strings.Count(page, "<svg") < 2 {
@@ -52,5 +53,26 @@ func TestReportLiveDB(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("report on a live DB wrote a file")
+	}
+}
+
+// checkMode checks that the file at path has the mode a file created with
+// 0644 gets under this process's umask (atomicfile.Perm), not 0600.
+func checkMode(t *testing.T, path string) {
+	t.Helper()
+	ref := filepath.Join(t.TempDir(), "mode-reference")
+	if err := os.WriteFile(ref, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.Stat(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Mode().Perm() != want.Mode().Perm() {
+		t.Errorf("%s: mode %v, want %v", path, got.Mode().Perm(), want.Mode().Perm())
 	}
 }

@@ -58,11 +58,8 @@ func (c *retryCmd) Run(s *streams) error {
 		// Checked first: Stage.Jobs reports the early stop as an error.
 		return refused
 	}
-	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w in stage %q", c.File, err, c.Stage))
-	}
 	if err != nil {
-		return err
+		return noRunErr(db, c.File, c.Stage, err)
 	}
 	if len(ids) < len(want) {
 		for _, id := range c.Job {
@@ -84,9 +81,9 @@ func (c *retryCmd) Run(s *streams) error {
 	}
 	fmt.Fprintf(s.out, "reissued %d failed %s (%d failed %s) in stage %s\n", n, plural(n, "job"), games, plural(games, "game"), c.Stage)
 	if c.Stage == store.DefaultStage {
-		fmt.Fprintf(s.out, "to replay them, run the same command again: simpipe run --db %s\n", c.File)
+		fmt.Fprintf(s.out, "to replay them, run the same command again: %s run --db %s\n", progName, c.File)
 	} else {
-		fmt.Fprintf(s.out, "to replay them, run the command that plays stage %s again (the same 'simpipe train' command for a training stage)\n", c.Stage)
+		fmt.Fprintf(s.out, "to replay them, run the command that plays stage %s again (the same '%s train' command for a training stage)\n", c.Stage, progName)
 	}
 	return nil
 }

@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strings"
-	"time"
 
+	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/store"
 )
@@ -17,17 +16,12 @@ type showCmd struct {
 }
 
 func (c *showCmd) Run(reg *game.Registry, s *streams) error {
-	db, err := store.Open(c.DB, &store.Options{ReadOnly: true, Timeout: 300 * time.Millisecond})
+	db, err := openReadOnly(s, c.DB, nil)
 	if err != nil {
-		return openErr(err)
+		return err
 	}
 	defer db.Close()
-	noteRecovery(s, db)
-	stage := db.Stage(c.Stage)
-	cfg, err := stage.Config()
-	if errors.Is(err, store.ErrNoRun) {
-		return usageErr(fmt.Errorf("%s: %w", c.DB, err))
-	}
+	stage, cfg, err := stageConfig(db, c.DB, c.Stage)
 	if err != nil {
 		return err
 	}
@@ -40,7 +34,7 @@ func (c *showCmd) Run(reg *game.Registry, s *streams) error {
 		return usageErr(err)
 	}
 	w := s.out
-	fmt.Fprintf(w, "game %d of %s (job %d), seed %d, players %s\n", c.GameIndex, cfg.Game, job, cfg.Seed, cfg.Players)
+	fmt.Fprintf(w, "game %d of %s (job %d), seed %d, players %s\n", c.GameIndex, cfg.Game, job, cfg.Seed, ai.DisplayLineup(cfg.Players))
 	switch {
 	case entry == nil:
 		return usageErr(fmt.Errorf("game %d has not been played yet (job %d is %s)", c.GameIndex, job, rec.State))

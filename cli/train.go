@@ -9,6 +9,7 @@ import (
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/internal/atomicfile"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 	"github.com/simpipe/simpipe/train"
@@ -83,32 +84,10 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 	case err != nil:
 		return err
 	}
-	if err := writeFileAtomic(c.Output, model.Canonical()); err != nil {
+	if err := atomicfile.WriteFile(c.Output, model.Canonical()); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.out, "wrote %s: %d features, trained on %d positions, held-out log loss %.4f\n",
 		c.Output, len(model.Features), model.Training.Samples, model.Training.HeldOutLogLoss)
 	return nil
-}
-
-// writeFileAtomic writes b to path through a temporary file and a rename,
-// so a crash never leaves a half-written model.
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".simpipe-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -40,6 +40,7 @@ type Structure struct {
 	Chance bool `json:"chance,omitempty"`
 	// Goals says how the game is won, as hints for features:
 	// "connect", "capture", "race", "collect", "line", "majority", "reach".
+	// The package doc's "Features from the Structure" says what each adds.
 	Goals []string `json:"goals,omitempty"`
 }
 

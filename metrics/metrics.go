@@ -44,8 +44,9 @@ type Source struct {
 	// DBSize returns the DB file's size in bytes; without it the size
 	// gauge is not exported.
 	DBSize func() int64
-	// Failed returns the number of games failed permanently so far. It
-	// defaults to Progress.Failed.
+	// Failed returns the number of games failed on every attempt so far;
+	// it defaults to Progress.Failed, which the run updates at every
+	// commit.
 	Failed func() uint64
 }
 
@@ -56,8 +57,10 @@ type Metrics struct {
 	reg    *prometheus.Registry
 	commit prometheus.Histogram
 
-	// played counts the games committed by this process (accessed
-	// atomically); it feeds the done counter and the rate gauge.
+	// played counts the games this process committed, finished
+	// (completed, incomplete or failed: store.CommitStats.Games, the same
+	// count as Progress.Played); it feeds the done counter and the rate
+	// gauge. Accessed atomically.
 	played atomic.Uint64
 
 	mu      sync.Mutex // guards samples
@@ -101,7 +104,7 @@ func New(src Source) *Metrics {
 		}, func() float64 { return float64(m.played.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: NameGamesCommitted,
-			Help: "Games of the run with a committed result, including those of earlier sessions.",
+			Help: "Games of the run with a committed result (completed, incomplete or failed), including those of earlier sessions.",
 		}, func() float64 { return float64(prog.Done.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: NameGamesTotal,

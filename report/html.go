@@ -8,7 +8,8 @@ import (
 	"io"
 	"math"
 	"sort"
-	"strings"
+
+	"github.com/simpipe/simpipe/ai"
 )
 
 //go:embed report.html.tmpl
@@ -37,6 +38,8 @@ type sectionView struct {
 	Figures []Figure
 	Seats   []seatRow
 	Models  []string
+	// Players is the stage's lineup as simpipe prints it.
+	Players string
 	// Completed counts games that reached a terminal state.
 	Completed uint64
 	MeanLen   float64
@@ -60,7 +63,8 @@ func Render(w io.Writer, d *Data) error {
 				return fmt.Errorf("stage %s: %w", sd.Name, err)
 			}
 			sv.Figures = figs
-			players := strings.Split(sd.Config.Players, ",")
+			sv.Players = ai.DisplayLineup(sd.Config.Players)
+			players := ai.SeatSpecs(sd.Config.Players)
 			for seat := range sd.Config.Seats {
 				row := seatRow{Seat: seat, Wins: sd.Agg.WinsBySeat[seat]}
 				if seat < len(players) {

@@ -120,7 +120,11 @@ func Gather(db *store.DB, opts Options) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Data{Path: db.Path(), FileBytes: db.Size(), SchemaVersion: store.SchemaVersion,
+	schema, err := db.Schema()
+	if err != nil {
+		return nil, err
+	}
+	d := &Data{Path: db.Path(), FileBytes: db.Size(), SchemaVersion: schema,
 		Version: opts.Version, Stages: stages}
 	names := stages
 	switch {
@@ -190,7 +194,7 @@ func gatherStage(st *store.Stage) (*StageData, error) {
 		}
 		r := eval.Summarise(t, nil)
 		r.Stage, r.Game, r.ResultsDigest = sd.Name, cfg.Game, sd.Digest
-		if lineup := strings.Split(cfg.Players, ","); len(lineup) > 1 {
+		if lineup := ai.SeatSpecs(cfg.Players); len(lineup) > 1 {
 			r.Candidate, r.Opponent = lineup[0], lineup[1]
 		}
 		sd.Eval = &r

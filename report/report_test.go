@@ -194,7 +194,7 @@ func TestRunStageReport(t *testing.T) {
 			t.Errorf("%s: %d data marks, want %d or more", title, got, want)
 		}
 	}
-	for _, s := range []string{sd.Digest, "tictactoe", "random,random", "12000", "Written by simpipe test"} {
+	for _, s := range []string{sd.Digest, "tictactoe", "random&#43;random", "12000", "Written by simpipe test"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %q", s)
 		}

@@ -133,7 +133,7 @@ func logProgress(root *bolt.Bucket, now time.Time, games uint64) error {
 			return nil
 		}
 	}
-	return b.Put(binary.BigEndian.AppendUint64(nil, uint64(now.UnixNano())), binary.AppendUvarint(nil, games))
+	return b.Put(binary.BigEndian.AppendUint64(nil, uint64(now.UnixNano())), sealValue(binary.AppendUvarint(nil, games)))
 }
 
 // Progress returns the stage's logged progress points in time order.
@@ -144,9 +144,14 @@ func (s *Stage) Progress() ([]ProgressPoint, error) {
 		if b == nil {
 			return nil
 		}
+		tx := root.Tx()
 		return b.ForEach(func(k, v []byte) error {
+			v, err := openValue(tx, v, "progress point")
+			if err != nil {
+				return fmt.Errorf("progress point %x: %w", k, err)
+			}
 			n, m := binary.Uvarint(v)
-			if len(k) != 8 || m <= 0 {
+			if len(k) != 8 || m != len(v) {
 				return fmt.Errorf("%w: progress point %x", ErrCorrupt, k)
 			}
 			out = append(out, ProgressPoint{UnixNano: int64(binary.BigEndian.Uint64(k)), Games: n})

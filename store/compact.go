@@ -8,9 +8,152 @@ import (
 	"hash"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
+	"time"
 
+	"github.com/simpipe/simpipe/internal/atomicfile"
 	bolt "go.etcd.io/bbolt"
 )
+
+// CompactTmpSuffix names the temporary copy beside a DB that Compact writes
+// and then renames over it.
+const CompactTmpSuffix = ".compact.tmp"
+
+// CompactStats describes what Compact did.
+type CompactStats struct {
+	FileBefore, FileAfter int64 // file sizes in bytes
+	UsedBefore, UsedAfter int64 // bytes the pages span (see Space)
+	Free                  int64 // bytes of free pages dropped
+	// Recovery is set when Open found a damaged meta page and used the
+	// last good commit (see DB.Recovery).
+	Recovery *MetaRecovery
+}
+
+// Compact rewrites the DB at path without its free pages, verified before
+// it is used: the copy must hold the same stages, each passing Verify with
+// the same results digest, and the same content key by key (ContentHash).
+// A copy that fails is removed and the error wraps ErrCompactRejected; path
+// is unchanged.
+//
+// With out empty, the copy is written beside path (path+CompactTmpSuffix,
+// a leftover of a compaction that died is replaced) and renamed over it;
+// otherwise it is written to out, which must not exist (an error wrapping
+// fs.ErrExist), and path is left as it is. Either way the directory is
+// fsynced before Compact returns.
+//
+// Compact opens path for writing although it only reads it: the exclusive
+// lock keeps runs and other compactions out until the file is replaced. It
+// fails with ErrLocked after timeout (DefaultTimeout when zero) if another
+// process holds the DB. After the rename it keeps the lock for a little
+// longer than DefaultTimeout, blocking: a process that opened path before
+// the rename and waits for its lock would otherwise get the lock on the
+// replaced file and write where nobody reads; held past its wait, it fails
+// with ErrLocked instead, and a second try opens the new file.
+func Compact(path, out string, timeout time.Duration) (st CompactStats, err error) {
+	src, err := Open(path, &Options{NoCreate: true, Timeout: timeout})
+	if err != nil {
+		return st, err
+	}
+	defer src.Close()
+	st.Recovery = src.Recovery()
+	fi, err := os.Stat(path)
+	if err != nil {
+		return st, err
+	}
+	st.FileBefore = fi.Size()
+	st.UsedBefore, st.Free = src.Space()
+
+	dst := out
+	if dst == "" {
+		dst = path + CompactTmpSuffix
+		// We hold path's lock, so no other compaction is writing dst.
+		if err := os.Remove(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return st, err
+		}
+	} else if _, err := os.Lstat(dst); err == nil {
+		return st, &fs.PathError{Op: "compact", Path: dst, Err: fs.ErrExist}
+	}
+	if err := src.CompactTo(dst); err != nil {
+		os.Remove(dst)
+		return st, err
+	}
+	if st.UsedAfter, err = checkCompacted(src, dst); err != nil {
+		os.Remove(dst)
+		return st, fmt.Errorf("%w, %s is unchanged: %w", ErrCompactRejected, path, err)
+	}
+	if fi, err = os.Stat(dst); err != nil {
+		return st, err
+	}
+	st.FileAfter = fi.Size()
+	target := dst
+	if out == "" {
+		if err := os.Rename(dst, path); err != nil {
+			os.Remove(dst)
+			return st, err
+		}
+		target = path
+		time.Sleep(DefaultTimeout + 200*time.Millisecond)
+	}
+	return st, atomicfile.SyncDir(filepath.Dir(target))
+}
+
+// checkCompacted opens the copy at path and checks it against src (see
+// compareCopy). It returns the bytes the copy's pages span.
+func checkCompacted(src *DB, path string) (int64, error) {
+	cp, err := Open(path, &Options{ReadOnly: true})
+	if err != nil {
+		return 0, err
+	}
+	defer cp.Close()
+	used, _ := cp.Space()
+	return used, compareCopy(src, cp)
+}
+
+// compareCopy checks the compacted copy cp against src: the same stages,
+// each of which passes Verify with the same results digest, and the same
+// content, key by key.
+func compareCopy(src, cp *DB) error {
+	want, err := src.Stages()
+	if err != nil {
+		return err
+	}
+	got, err := cp.Stages()
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(got, want) {
+		return fmt.Errorf("stages %v, want %v", got, want)
+	}
+	for _, name := range want {
+		if err := cp.Stage(name).Verify(); err != nil {
+			return fmt.Errorf("stage %s: %w", name, err)
+		}
+		d1, err := src.Stage(name).Digest()
+		if err != nil {
+			return fmt.Errorf("stage %s of the original: %w", name, err)
+		}
+		d2, err := cp.Stage(name).Digest()
+		if err != nil {
+			return fmt.Errorf("stage %s: %w", name, err)
+		}
+		if d1 != d2 {
+			return fmt.Errorf("stage %s: results digest %x, want %x", name, d2, d1)
+		}
+	}
+	h1, err := src.ContentHash()
+	if err != nil {
+		return err
+	}
+	h2, err := cp.ContentHash()
+	if err != nil {
+		return err
+	}
+	if h1 != h2 {
+		return errors.New("content differs from the original")
+	}
+	return nil
+}
 
 // compactTxMaxSize bounds the key and value bytes copied per transaction
 // while compacting, and so the memory a compaction holds.

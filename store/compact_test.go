@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestCompactTo fills a DB with two stages and a named value, committing one
@@ -21,19 +22,7 @@ func TestCompactTo(t *testing.T) {
 	}
 	defer db.Close()
 	for i, name := range []string{"a", "b"} {
-		st := db.Stage(name)
-		if err := st.CreateRun(testConfig(2000)); err != nil {
-			t.Fatal(err)
-		}
-		jobs, _, err := st.PendingJobs(0, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, j := range jobs {
-			if _, err := st.Commit([]JobResult{resultFor(j, i)}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		playStage(t, db, name, 2000, i)
 	}
 	if err := db.Put("model", []byte(`{"w":[1,2,3]}`)); err != nil {
 		t.Fatal(err)
@@ -86,5 +75,63 @@ func TestCompactTo(t *testing.T) {
 	}
 	if h3, _ := db.ContentHash(); h3 == h1 {
 		t.Fatal("content hash ignores a changed value")
+	}
+}
+
+// TestCompact checks the swap: in place the file is replaced by a smaller
+// one with the same content and no temporary copy is left; onto an existing
+// file or on a DB another process holds, Compact refuses and changes
+// nothing.
+func TestCompact(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.db")
+	db, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	playStage(t, db, "a", 1000, 0)
+	want, err := db.ContentHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Held by db: refused.
+	if _, err := Compact(path, "", 100*time.Millisecond); !errors.Is(err, ErrLocked) {
+		t.Fatalf("compact of a held DB: %v, want ErrLocked", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.db")
+	if err := os.WriteFile(other, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compact(path, other, 0); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("compact onto an existing file: %v, want fs.ErrExist", err)
+	}
+	if b, _ := os.ReadFile(other); string(b) != "keep" {
+		t.Fatalf("compact overwrote an existing file: %q", b)
+	}
+
+	stats, err := Compact(path, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.FileAfter != fi.Size() || stats.FileAfter > stats.FileBefore || stats.UsedAfter > stats.UsedBefore {
+		t.Fatalf("stats %+v, file now %d bytes", stats, fi.Size())
+	}
+	if _, err := os.Stat(path + CompactTmpSuffix); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("temporary copy left behind: %v", err)
+	}
+	db, err = Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got, err := db.ContentHash(); err != nil || got != want {
+		t.Fatalf("compacted content hash %x (%v), want %x", got, err, want)
 	}
 }

@@ -25,6 +25,26 @@ func resultFor(j Job, winner int) JobResult {
 	return r
 }
 
+// playStage creates stage name of db with games games (testConfig) and
+// commits every job, one commit each, every game won by winner.
+func playStage(t *testing.T, db *DB, name string, games uint64, winner int) *Stage {
+	t.Helper()
+	st := db.Stage(name)
+	if err := st.CreateRun(testConfig(games)); err != nil {
+		t.Fatal(err)
+	}
+	jobs, _, err := st.PendingJobs(0, int(games))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if _, err := st.Commit([]JobResult{resultFor(j, winner)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
+}
+
 // TestStagesAreIndependent checks that two runs in one DB keep their own
 // config, jobs, results and aggregate, and that a result committed twice
 // counts once.

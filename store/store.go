@@ -17,8 +17,17 @@ import (
 )
 
 // SchemaVersion is the version of the bucket layout and records written by
-// this simpipe. Open refuses DBs of any other version.
-const SchemaVersion = 1
+// this simpipe. Open refuses DBs of any other version but
+// OldestSchemaVersion and later, which it reads and upgrades on their first
+// write.
+//
+// Version 2 seals the run configs, the progress points and the kv values
+// with a CRC-32C, as every other record already was; version 1 stored them
+// bare.
+const SchemaVersion = 2
+
+// OldestSchemaVersion is the oldest schema this simpipe reads.
+const OldestSchemaVersion = 1
 
 // DefaultTimeout is how long Open waits for another process's file lock.
 const DefaultTimeout = time.Second
@@ -203,11 +212,21 @@ func (db *DB) repairMeta(r *MetaRecovery) error {
 // both were intact. Commands show its String to the user.
 func (db *DB) Recovery() *MetaRecovery { return db.recovery }
 
-// checkRecords reads every stored record of every stage and checks its
-// checksum, so that a writer never builds on damaged data. It costs a read
-// of the file (about 20 ms per 100 MB from the page cache).
+// checkRecords reads every stored record of every stage, and every kv
+// value, and checks its checksum, so that a writer never builds on damaged
+// data. It costs a read of the file (about 20 ms per 100 MB from the page
+// cache).
 func (db *DB) checkRecords() error {
 	return db.read(func(tx *bolt.Tx) error {
+		if kv := tx.Bucket(bucketKV); kv != nil {
+			err := kv.ForEach(func(k, v []byte) error {
+				_, err := openValue(tx, v, fmt.Sprintf("value %q", k))
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
 		stages := tx.Bucket(bucketStages)
 		if stages == nil {
 			return nil
@@ -220,6 +239,17 @@ func (db *DB) checkRecords() error {
 			}
 			if _, err := readAggregate(root); err != nil {
 				return fail(err)
+			}
+			if p := root.Bucket(bucketProgress); p != nil {
+				err := p.ForEach(func(k, v []byte) error {
+					if _, err := openValue(tx, v, "progress point"); err != nil {
+						return fmt.Errorf("progress point %x: %w", k, err)
+					}
+					return nil
+				})
+				if err != nil {
+					return fail(err)
+				}
 			}
 			for _, b := range [][]byte{bucketJobs, bucketResults} {
 				bucket := root.Bucket(b)
@@ -266,8 +296,8 @@ func (db *DB) checkSchema() error {
 		if len(v) != 4 || tx.Bucket(bucketStages) == nil {
 			return fmt.Errorf("%s: %w (bad schema record)", db.path, ErrNotSimpipe)
 		}
-		if n := binary.BigEndian.Uint32(v); n != SchemaVersion {
-			return fmt.Errorf("%s: %w %d (this simpipe reads version %d)", db.path, ErrSchemaVersion, n, SchemaVersion)
+		if n := binary.BigEndian.Uint32(v); n < OldestSchemaVersion || n > SchemaVersion {
+			return fmt.Errorf("%s: %w %d (this simpipe reads versions %d to %d)", db.path, ErrSchemaVersion, n, OldestSchemaVersion, SchemaVersion)
 		}
 		return nil
 	})
@@ -281,10 +311,18 @@ func (db *DB) read(fn func(tx *bolt.Tx) error) (err error) {
 	return db.bolt.View(fn)
 }
 
-// write is read for a write transaction; a failure rolls it back.
+// write is read for a write transaction; a failure rolls it back. A DB of
+// an older schema is upgraded first, in the same transaction, so that a
+// file is never left half in one schema and half in the other, and one
+// that is only read stays as it is.
 func (db *DB) write(fn func(tx *bolt.Tx) error) (err error) {
 	defer guardCorrupt(&err)()
-	return db.bolt.Update(fn)
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := upgradeSchema(tx); err != nil {
+			return fmt.Errorf("upgrade to schema %d: %w", SchemaVersion, err)
+		}
+		return fn(tx)
+	})
 }
 
 // guardCorrupt makes memory faults panic (on this goroutine) and returns
@@ -297,6 +335,14 @@ func guardCorrupt(err *error) func() {
 			*err = fmt.Errorf("%w: the file is damaged (%v)", ErrCorrupt, p)
 		}
 	}
+}
+
+// Schema returns the DB's schema version: SchemaVersion, or an older one
+// (OldestSchemaVersion or later) for a DB not written since it was opened.
+func (db *DB) Schema() (int, error) {
+	var n uint32
+	err := db.read(func(tx *bolt.Tx) error { n = schemaOf(tx); return nil })
+	return int(n), err
 }
 
 // Path returns the file's path.
@@ -401,8 +447,12 @@ func readConfig(root *bolt.Bucket) (*Config, error) {
 	if meta == nil || meta.Get(keyConfig) == nil {
 		return nil, ErrNoRun
 	}
+	b, err := openValue(root.Tx(), meta.Get(keyConfig), "config")
+	if err != nil {
+		return nil, err
+	}
 	var cfg Config
-	if err := json.Unmarshal(meta.Get(keyConfig), &cfg); err != nil {
+	if err := json.Unmarshal(b, &cfg); err != nil {
 		return nil, fmt.Errorf("%w: config: %v", ErrCorrupt, err)
 	}
 	return &cfg, nil
@@ -493,7 +543,7 @@ func addGames(root *bolt.Bucket, cfg *Config, total uint64) error {
 	if err != nil {
 		return err
 	}
-	return root.Bucket(bucketMeta).Put(keyConfig, b)
+	return root.Bucket(bucketMeta).Put(keyConfig, sealValue(b))
 }
 
 // Job is a unit of work handed to simulators.
@@ -700,17 +750,22 @@ func (db *DB) Put(key string, value []byte) error {
 		if err != nil {
 			return err
 		}
-		return kv.Put([]byte(key), value)
+		return kv.Put([]byte(key), sealValue(value))
 	})
 }
 
-// Get returns a copy of the value stored under key, or nil.
+// Get returns a copy of the value stored under key, or nil. A value whose
+// checksum fails is refused with ErrCorrupt.
 func (db *DB) Get(key string) ([]byte, error) {
 	var out []byte
 	err := db.read(func(tx *bolt.Tx) error {
 		if kv := tx.Bucket(bucketKV); kv != nil {
 			if v := kv.Get([]byte(key)); v != nil {
-				out = bytes.Clone(v)
+				b, err := openValue(tx, v, "value "+key)
+				if err != nil {
+					return err
+				}
+				out = bytes.Clone(b)
 			}
 		}
 		return nil

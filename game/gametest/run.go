@@ -46,7 +46,8 @@ func (o Options) withDefaults() Options {
 
 // Run checks that g keeps every promise of the game package's interfaces,
 // the promises simpipe's pipeline, store, players and feature generation
-// rely on. It plays random games and runs one subtest per check:
+// rely on. It plays random games and runs one subtest per check, in this
+// order:
 //
 //   - Structure: Spec, Players, MoveBits and Structure are in range, and the
 //     states implement what the Structure announces (BoardState for a
@@ -58,6 +59,10 @@ func (o Options) withDefaults() Options {
 //     seat or game.Chance.
 //   - Chance: chance nodes implement game.ChanceState, with one positive
 //     weight per outcome, and Structure().Chance is set.
+//   - Sampler (states implementing game.Sampler; skipped otherwise):
+//     SampleMove draws only moves Legal lists, and over 40 draws per legal
+//     move, at every fifth ply of a few games, the counts pass a loose
+//     chi-square test of uniformity.
 //   - Terminates: random games end within Options.MaxActions actions.
 //   - Winners: the winners of terminal states are seats of the game.
 //   - Clone: a clone equals its original; applying a move to a clone leaves
