@@ -35,7 +35,7 @@ type runCmd struct {
 	Game        *string       `help:"Game spec, e.g. connect4 or hex:size=7 (see 'simpipe games'). Required for a new run." placeholder:"SPEC"`
 	Games       *uint64       `help:"Number of games. Required for a new run; a larger number extends a stored run." placeholder:"N"`
 	Seed        *uint64       `help:"Run seed; every game's randomness derives from (seed, game index). Default 1." placeholder:"S"`
-	Players     *string       `help:"Player per seat, comma-separated, or one for all seats. Default random." placeholder:"SPEC"`
+	Players     *string       `help:"Player per seat, separated by '+' (or commas), or one for all seats. Default random." placeholder:"SPEC"`
 	MaxActions  *int          `name:"max-actions" help:"Cap on actions per game; a game that hits it is recorded as incomplete. 0 means no cap. Default 10000." placeholder:"N"`
 	Chunk       *int          `help:"Games per job; a job's games commit together. Default: as many as take about 20 ms, at most 4096." placeholder:"N"`
 	Workers     int           `default:"0" help:"Simulator goroutines (0: one per CPU). May differ between resumes."`
@@ -142,7 +142,7 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 		fmt.Fprintf(s.err, "%s: metrics on %s\n", progName, url)
 	}
 
-	fmt.Fprintf(s.err, "%s: %s: %s, %d games, seed %d, players %s, %d workers\n", progName, c.DB, cfg.Game, cfg.Games, cfg.Seed, cfg.Players, c.Workers)
+	fmt.Fprintf(s.err, "%s: %s: %s, %d games, seed %d, players %s, %d workers\n", progName, c.DB, cfg.Game, cfg.Games, cfg.Seed, ai.DisplayLineup(cfg.Players), c.Workers)
 	var exec pipeline.Executor = pipeline.Local{Workers: c.Workers, Retries: c.Retries, GameTimeout: c.GameTimeout}
 	stopNATS := func() {}
 	if c.NATS != "" {
@@ -219,7 +219,11 @@ func message(err error) string {
 	replace := func(lib, cli string) { msg = strings.Replace(msg, lib, cli, 1) }
 	var conflict *pipeline.ConflictError
 	if errors.As(err, &conflict) {
-		replace(conflict.Error(), "--"+conflict.Error())
+		shown := *conflict
+		if shown.Setting == "players" { // lineups print with the seat separator
+			shown.Given, shown.Stored = ai.DisplayLineup(fmt.Sprint(shown.Given)), ai.DisplayLineup(fmt.Sprint(shown.Stored))
+		}
+		replace(conflict.Error(), "--"+shown.Error())
 	}
 	var bad *pipeline.SettingError
 	if errors.As(err, &bad) {
@@ -249,7 +253,7 @@ func message(err error) string {
 func openErr(err error) error {
 	switch {
 	case errors.Is(err, store.ErrLocked):
-		return usageErr(fmt.Errorf("%w (another simpipe is running on it; 'simpipe inspect' shows its progress)", err))
+		return usageErr(fmt.Errorf("%w (another %s is running on it; '%s inspect' shows its progress)", err, progName, progName))
 	case errors.Is(err, store.ErrNotSimpipe), errors.Is(err, store.ErrSchemaVersion), errors.Is(err, store.ErrCorrupt),
 		errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		return usageErr(err)
