@@ -1,0 +1,122 @@
+package ai
+
+import (
+	"fmt"
+
+	"github.com/simpipe/simpipe/game"
+)
+
+// playout is what the tree searches (MCTS, PUCT) share: scoring terminal
+// and cut-off positions as reward vectors, sampling chance outcomes and
+// random rollouts, with the scratch memory they reuse.
+type playout struct {
+	players int
+	ev      Evaluator // nil: no model
+	legal   []game.Move
+	weights []uint32
+	reward  [game.MaxPlayers]float64
+}
+
+// searchable reports whether g's states have chance nodes or hidden
+// information, and fails for a hidden-information game whose views cannot
+// be determinized.
+func searchable(g game.Game) (chance, hidden bool, err error) {
+	st := g.NewState()
+	_, chance = st.(game.ChanceState)
+	h, hidden := st.(game.HiddenState)
+	if hidden {
+		if _, ok := h.View(0).(game.Determinizer); !ok {
+			return false, false, fmt.Errorf("%w: %s", ErrNoDeterminizer, g.Spec())
+		}
+	}
+	return chance, hidden, nil
+}
+
+// rollout plays st on at random and returns every seat's reward. With
+// evalAfter >= 0 (and an evaluator) it stops after that many decisions
+// (chance outcomes do not count) and the evaluator scores the position.
+func (p *playout) rollout(st game.State, rng *game.RNG, evalAfter int) *[game.MaxPlayers]float64 {
+	decisions := 0
+	for actions := 0; actions < maxRollout; actions++ {
+		p.legal = st.Legal(p.legal[:0])
+		if len(p.legal) == 0 {
+			return p.result(st)
+		}
+		if st.ToMove() == game.Chance {
+			p.applyChance(st, rng)
+			continue
+		}
+		if evalAfter >= 0 && decisions >= evalAfter {
+			return p.evaluate(st)
+		}
+		st.Apply(p.legal[rng.IntN(len(p.legal))])
+		decisions++
+	}
+	return p.draw()
+}
+
+// applyChance samples a chance outcome of st, whose Legal is in p.legal.
+func (p *playout) applyChance(st game.State, rng *game.RNG) {
+	cs, ok := st.(game.ChanceState)
+	if !ok {
+		panic("mcts: chance node in a state without ChanceWeights")
+	}
+	p.weights = cs.ChanceWeights(p.weights[:0])
+	st.Apply(p.legal[rng.Weighted(p.weights)])
+}
+
+// result returns the rewards of a terminal position.
+func (p *playout) result(st game.State) *[game.MaxPlayers]float64 {
+	w := st.Winners()
+	if w == 0 {
+		return p.draw()
+	}
+	share := 1 / float64(w.Len())
+	for s := range p.players {
+		p.reward[s] = 0
+		if w.Has(s) {
+			p.reward[s] = share
+		}
+	}
+	return &p.reward
+}
+
+// draw returns the rewards of a draw: 1/n each, or 0 for a single seat,
+// which cannot share a draw with anyone.
+func (p *playout) draw() *[game.MaxPlayers]float64 {
+	share := 1 / float64(p.players)
+	if p.players == 1 {
+		share = 0
+	}
+	for s := range p.players {
+		p.reward[s] = share
+	}
+	return &p.reward
+}
+
+// evaluate scores a non-terminal position with the evaluator, normalizing
+// the seats' win probabilities to sum to 1. A hidden-information game's
+// position is shown to each seat as that seat's view, as in real play.
+func (p *playout) evaluate(st game.State) *[game.MaxPlayers]float64 {
+	h, _ := st.(game.HiddenState)
+	sum := 0.0
+	for s := range p.players {
+		var v float64
+		if h != nil {
+			v = p.ev.Evaluate(h.View(s), s)
+		} else {
+			v = p.ev.Evaluate(st, s)
+		}
+		if !(v >= 0) { // NaN too
+			v = 0
+		}
+		p.reward[s] = v
+		sum += v
+	}
+	if p.players > 1 && sum > 0 {
+		for s := range p.players {
+			p.reward[s] /= sum
+		}
+	}
+	return &p.reward
+}
