@@ -23,14 +23,6 @@ var mctsKind = Kind{
 	New:    newMCTSPlayer,
 }
 
-var aiKind = Kind{
-	Name:   "ai",
-	Doc:    "a trained AI: MCTS guided by file=ai.json",
-	Params: mctsParams,
-	Model:  RequiredModel,
-	New:    newMCTSPlayer,
-}
-
 func newMCTSPlayer(g game.Game, a Args) (game.Player, error) {
 	var ev Evaluator
 	if a.Model != nil {
@@ -148,11 +140,11 @@ func NewMCTS(g game.Game, iterations int, c float64, ev Evaluator, cutoff int) (
 
 // Choose searches from s and returns the most visited legal move.
 func (m *MCTS) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move {
+	m.nodes = append(m.nodes[:0], node{child: 0, nLegal: -1, seat: -1})
 	if len(legal) == 1 {
 		return legal[0]
 	}
 	det, _ := s.(game.Determinizer)
-	m.nodes = append(m.nodes[:0], node{child: 0, nLegal: -1, seat: -1})
 	for range m.iterations {
 		var st game.State
 		if det != nil {
