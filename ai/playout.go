@@ -2,6 +2,7 @@ package ai
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/simpipe/simpipe/game"
 )
@@ -119,4 +120,55 @@ func (p *playout) evaluate(st game.State) *[game.MaxPlayers]float64 {
 		}
 	}
 	return &p.reward
+}
+
+// stateCopier copies states into reused memory instead of cloning them,
+// for the games whose states are pointers to structs without pointers
+// (every built-in board game): for those a plain value copy is a complete,
+// independent copy, and it saves an allocation per copy (6 KB for Hex 7×7).
+// Other states are cloned.
+type stateCopier struct {
+	flat    bool
+	scratch [2]game.State
+}
+
+func newStateCopier(st game.State) stateCopier {
+	t := reflect.TypeOf(st)
+	flat := t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && pointerFree(t.Elem())
+	c := stateCopier{flat: flat}
+	if flat {
+		c.scratch = [2]game.State{st.Clone(), st.Clone()}
+	}
+	return c
+}
+
+// copy returns a copy of src in scratch slot i (valid until the next copy
+// into i), or a clone.
+func (c *stateCopier) copy(i int, src game.State) game.State {
+	if !c.flat || reflect.TypeOf(src) != reflect.TypeOf(c.scratch[i]) {
+		return src.Clone()
+	}
+	reflect.ValueOf(c.scratch[i]).Elem().Set(reflect.ValueOf(src).Elem())
+	return c.scratch[i]
+}
+
+// pointerFree reports whether values of t hold no pointers, slices, maps,
+// interfaces, strings, channels or functions.
+func pointerFree(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return pointerFree(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !pointerFree(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -75,6 +75,7 @@ type PUCT struct {
 	cutoff     int
 	openLoop   bool
 	hidden     bool
+	copies     stateCopier
 
 	nodes []pnode // the tree, root at 0; reused between calls
 	path  []int32
@@ -146,6 +147,7 @@ func NewPUCT(g game.Game, ev Evaluator, cfg PUCTConfig) (*PUCT, error) {
 		cutoff:     cfg.Cutoff,
 		openLoop:   chance || hidden,
 		hidden:     hidden,
+		copies:     newStateCopier(g.NewState()),
 	}, nil
 }
 
@@ -161,7 +163,7 @@ func (p *PUCT) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move 
 		if det != nil {
 			st = det.Determinize(rng)
 		} else {
-			st = s.Clone()
+			st = p.copies.copy(0, s)
 		}
 		p.iterate(st, rng)
 	}
@@ -264,7 +266,7 @@ func (p *PUCT) selectPUCT() int32 {
 // with its afterstate value and prior, and returns it.
 func (p *PUCT) addChild(parent int32, st game.State, i, seat int) int32 {
 	mv := p.legal[i]
-	after := st.Clone()
+	after := p.copies.copy(1, st)
 	after.Apply(mv)
 	var v float64
 	switch {
