@@ -263,7 +263,8 @@ func abWinOr1(v float64) float64 {
 	return 1
 }
 
-// stayLegal returns m if legal lists it, else legal[0].
+// stayLegal returns m if legal lists it, else legal[0]: a view may list
+// moves the caller's legal lacks.
 func stayLegal(m game.Move, legal []game.Move) game.Move {
 	for _, l := range legal {
 		if l == m {

@@ -23,27 +23,7 @@ func newAB(t testing.TB, g game.Game, nodes int, ev ai.Evaluator) *ai.AlphaBeta 
 
 // tttValue is a perfect tic-tac-toe minimax, memoized by position text: the
 // value of st for its seat to move, 1 a win, 0 a draw, -1 a loss.
-func tttValue(st game.State, memo map[string]int) int {
-	key := st.String()
-	if v, ok := memo[key]; ok {
-		return v
-	}
-	best := -2
-	for _, m := range st.Legal(nil) {
-		c := st.Clone()
-		c.Apply(m)
-		v := 0
-		switch {
-		case c.Terminal() && c.Winners() != 0:
-			v = 1 // the mover completed a line
-		case !c.Terminal():
-			v = -tttValue(c, memo)
-		}
-		best = max(best, v)
-	}
-	memo[key] = best
-	return best
-}
+func tttValue(st game.State, memo map[string]int) int { return minimax(st, memo) }
 
 // TestAlphaBetaTicTacToePerfect plays alpha-beta as each seat against every
 // line of play of the other, exhaustively, and checks that every choice
@@ -96,22 +76,7 @@ func TestAlphaBetaTicTacToePerfect(t *testing.T) {
 }
 
 func TestAlphaBetaTactics(t *testing.T) {
-	cases := []struct {
-		name, game string
-		moves      []game.Move
-		want       game.Move
-	}{
-		{"tictactoe/win", "tictactoe", []game.Move{0, 3, 1, 4}, 2},
-		{"tictactoe/block", "tictactoe", []game.Move{0, 3, 8, 4}, 5},
-		{"connect4/win", "connect4", []game.Move{0, 1, 0, 1, 0, 1}, 0},
-		{"connect4/block", "connect4", []game.Move{0, 1, 0, 1, 5, 1}, 1},
-		{"connect4/win-before-block", "connect4", []game.Move{1, 2, 1, 2, 1, 2, 5}, 2},
-		// x holds the bottom of columns 1 and 2, o the cells above: x3
-		// makes an open three on the bottom row, a double threat that wins
-		// in two moves; x0 or x4 make a single threat.
-		{"connect4/win-in-two", "connect4", []game.Move{1, 1, 2, 2}, 3},
-	}
-	for _, tc := range cases {
+	for _, tc := range append(tactics, winInTwo) {
 		t.Run(tc.name, func(t *testing.T) {
 			g := mctsGame(t, tc.game)
 			st := position(t, g, tc.moves...)
@@ -201,21 +166,9 @@ func TestAlphaBetaDeterministic(t *testing.T) {
 }
 
 func TestAlphaBetaKind(t *testing.T) {
-	model := []byte(`{"game":"connect4","features":[],"weights":[],"intercept":0}`)
-	src := func(string) ([]byte, error) { return model, nil }
 	for _, spec := range []string{"ab", "ab:nodes=500", "ab:nodes=300,file=m.json,random"} {
-		g := mctsGame(t, "connect4")
-		l, err := ai.ParseLineupWith(spec, g, src)
-		if err != nil {
-			t.Fatalf("%s: %v", spec, err)
-		}
-		players, err := l.Players()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sc game.Scratch
-		if out := game.Play(g.NewState(), players, game.NewRNG(1, 0), 0, &sc); !out.Completed {
-			t.Errorf("%s: game not completed", spec)
+		if _, ok := playLineup(t, spec)[0].(*ai.AlphaBeta); !ok {
+			t.Errorf("%s: seat 0 is not an *ai.AlphaBeta", spec)
 		}
 	}
 	for _, spec := range []string{"pig", "gofish", "pig:players=3", "gofish:players=3"} {
@@ -296,14 +249,22 @@ func TestAlphaBetaExactValues(t *testing.T) {
 			continue
 		}
 		positions++
-		check(g, st, minimax(st), rng, ab)
+		check(g, st, minimax(st, nil), rng, ab)
 	}
 	t.Logf("connect4: %d positions in %v", positions, time.Since(start))
 }
 
 // minimax is plain negamax without pruning: st's value for its seat to
-// move in a two-seat alternating game, 1 a win, 0 a draw, -1 a loss.
-func minimax(st game.State) int {
+// move in a two-seat alternating game, 1 a win, 0 a draw, -1 a loss. With a
+// memo it remembers values by position text.
+func minimax(st game.State, memo map[string]int) int {
+	var key string
+	if memo != nil {
+		key = st.String()
+		if v, ok := memo[key]; ok {
+			return v
+		}
+	}
 	best := -2
 	for _, m := range st.Legal(nil) {
 		c := st.Clone()
@@ -311,11 +272,14 @@ func minimax(st game.State) int {
 		v := 0
 		switch {
 		case c.Terminal() && c.Winners() != 0:
-			v = 1
+			v = 1 // the mover completed a line
 		case !c.Terminal():
-			v = -minimax(c)
+			v = -minimax(c, memo)
 		}
 		best = max(best, v)
+	}
+	if memo != nil {
+		memo[key] = best
 	}
 	return best
 }

@@ -90,6 +90,7 @@ type MCTS struct {
 	path  []int32
 	slot  []int32 // legal index -> child node, open-loop scratch
 	mark  []bool  // legal index -> has a child, closed-loop scratch
+	stats []MoveStat
 }
 
 var _ game.Player = (*MCTS)(nil)
@@ -158,20 +159,8 @@ func (m *MCTS) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move 
 			m.iterateClosed(st, rng)
 		}
 	}
-	best, bestN, bestQ := legal[0], int64(-1), 0.0
-	for c := m.nodes[0].child; c != 0; c = m.nodes[c].sibling {
-		n := &m.nodes[c]
-		q := n.w / float64(max(n.visits, 1))
-		if int64(n.visits) > bestN || int64(n.visits) == bestN && q > bestQ {
-			best, bestN, bestQ = n.move, int64(n.visits), q
-		}
-	}
-	for _, l := range legal {
-		if l == best {
-			return best
-		}
-	}
-	return legal[0] // the view listed moves the caller's legal lacks: stay legal
+	m.stats = m.RootStats(m.stats[:0])
+	return stayLegal(mostVisited(m.stats, legal[0]), legal)
 }
 
 // iterateClosed runs one iteration on a game without chance or hidden

@@ -80,6 +80,7 @@ type PUCT struct {
 	nodes []pnode // the tree, root at 0; reused between calls
 	path  []int32
 	slot  []int32 // legal index -> child node
+	stats []MoveStat
 	leafV [game.MaxPlayers]float64
 }
 
@@ -167,19 +168,8 @@ func (p *PUCT) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move 
 		}
 		p.iterate(st, rng)
 	}
-	best, bestN, bestQ := legal[0], int64(-1), 0.0
-	for c := p.nodes[0].child; c != 0; c = p.nodes[c].sibling {
-		n := &p.nodes[c]
-		if int64(n.visits) > bestN || int64(n.visits) == bestN && n.q() > bestQ {
-			best, bestN, bestQ = n.move, int64(n.visits), n.q()
-		}
-	}
-	for _, l := range legal {
-		if l == best {
-			return best
-		}
-	}
-	return legal[0] // the view listed moves the caller's legal lacks: stay legal
+	p.stats = p.RootStats(p.stats[:0])
+	return stayLegal(mostVisited(p.stats, legal[0]), legal)
 }
 
 // q is the node's mean reward for its seat, or its afterstate value before

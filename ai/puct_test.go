@@ -24,19 +24,7 @@ func newPUCT(t testing.TB, g game.Game, iterations int, ev ai.Evaluator, rollout
 }
 
 func TestPUCTTactics(t *testing.T) {
-	cases := []struct {
-		name, game string
-		moves      []game.Move
-		want       game.Move
-	}{
-		{"tictactoe/win", "tictactoe", []game.Move{0, 3, 1, 4}, 2},
-		{"tictactoe/block", "tictactoe", []game.Move{0, 3, 8, 4}, 5},
-		{"connect4/win", "connect4", []game.Move{0, 1, 0, 1, 0, 1}, 0},
-		{"connect4/block", "connect4", []game.Move{0, 1, 0, 1, 5, 1}, 1},
-		{"connect4/win-before-block", "connect4", []game.Move{1, 2, 1, 2, 1, 2, 5}, 2},
-		{"connect4/win-in-two", "connect4", []game.Move{1, 1, 2, 2}, 3},
-	}
-	for _, tc := range cases {
+	for _, tc := range append(tactics, winInTwo) {
 		for _, ev := range []struct {
 			name    string
 			rollout float64
@@ -185,26 +173,13 @@ func TestPUCTBeatsRandom(t *testing.T) {
 }
 
 func TestPUCTKind(t *testing.T) {
-	g := mctsGame(t, "connect4")
-	model := []byte(`{"game":"connect4","features":[],"weights":[],"intercept":0}`)
-	src := func(string) ([]byte, error) { return model, nil }
 	for _, spec := range []string{"ai:file=m.json", "ai:iterations=20,c=150,temp=20,rollout=50,cutoff=4,file=m.json,mcts"} {
-		l, err := ai.ParseLineupWith(spec, g, src)
-		if err != nil {
-			t.Fatalf("%s: %v", spec, err)
-		}
-		players, err := l.Players()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, ok := players[0].(*ai.PUCT); !ok {
-			t.Errorf("%s: seat 0 is a %T, want *ai.PUCT", spec, players[0])
-		}
-		var sc game.Scratch
-		if out := game.Play(g.NewState(), players, game.NewRNG(1, 0), 0, &sc); !out.Completed {
-			t.Errorf("%s: game not completed", spec)
+		if p := playLineup(t, spec)[0]; func() bool { _, ok := p.(*ai.PUCT); return !ok }() {
+			t.Errorf("%s: seat 0 is a %T, want *ai.PUCT", spec, p)
 		}
 	}
+	g := mctsGame(t, "connect4")
+	src := func(string) ([]byte, error) { return emptyModel, nil }
 	for _, spec := range []string{"ai:temp=0,file=m.json", "ai:rollout=101,file=m.json"} {
 		if _, err := ai.ParseLineupWith(spec, g, src); err == nil {
 			t.Errorf("%s accepted", spec)

@@ -66,3 +66,15 @@ func (p *PUCT) RootStats(dst []MoveStat) []MoveStat {
 	}
 	return dst
 }
+
+// mostVisited returns the move of stats with the most visits, ties going
+// to the higher value and then to the first, or def when stats is empty.
+func mostVisited(stats []MoveStat, def game.Move) game.Move {
+	best, bestN, bestQ := def, -1, 0.0
+	for _, s := range stats {
+		if s.Visits > bestN || s.Visits == bestN && s.Value > bestQ {
+			best, bestN, bestQ = s.Move, s.Visits, s.Value
+		}
+	}
+	return best
+}
