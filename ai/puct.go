@@ -14,7 +14,7 @@ var puctParams = []game.Param{
 	{Name: "c", Doc: "PUCT exploration constant c_puct in hundredths (100 = 1.0)", Default: 100, Min: 0, Max: 100_000},
 	{Name: "cutoff", Doc: "with rollout > 0: random moves (chance outcomes not counted) played from a new leaf before the model scores it", Default: 10, Min: 0, Max: 10_000},
 	{Name: "temp", Doc: "prior temperature in hundredths: priors are softmax(afterstate value / temp)", Default: 10, Min: 1, Max: 100_000},
-	{Name: "rollout", Doc: "percent weight of a rollout in a new leaf's value, the rest from the model", Default: 0, Min: 0, Max: 100},
+	{Name: "rollout", Doc: "percent weight of a rollout in a new leaf's value, the rest from the model", Default: 50, Min: 0, Max: 100},
 }
 
 var aiKind = Kind{
