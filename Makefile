@@ -59,7 +59,7 @@ crashtest:
 bench:
 	$(GO) test -run '^$$' -bench RandomPlayout -benchtime 2s ./game/...
 	$(GO) test -run '^$$' -bench PipelineVsPlainLoop -benchtime 3x ./pipeline/
-	$(GO) test -run '^$$' -bench 'MCTSMove|AIMove' -benchtime 200x ./ai/
+	$(GO) test -run '^$$' -bench '^BenchmarkMove$$' -benchtime 200x ./ai/
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -13,9 +13,13 @@ import (
 type playout struct {
 	players int
 	ev      Evaluator // nil: no model
-	legal   []game.Move
-	weights []uint32
-	reward  [game.MaxPlayers]float64
+	// complement, in a two-seat game, scores a position with one model
+	// call, for the seat to move, and gives the other seat the rest
+	// (PUCT); MCTS asks for both seats and normalizes.
+	complement bool
+	legal      []game.Move
+	weights    []uint32
+	reward     [game.MaxPlayers]float64
 }
 
 // searchable reports whether g's states have chance nodes or hidden
@@ -100,6 +104,20 @@ func (p *playout) draw() *[game.MaxPlayers]float64 {
 // position is shown to each seat as that seat's view, as in real play.
 func (p *playout) evaluate(st game.State) *[game.MaxPlayers]float64 {
 	h, _ := st.(game.HiddenState)
+	if s := st.ToMove(); p.complement && p.players == 2 && s >= 0 && s < 2 {
+		var v float64
+		if h != nil {
+			v = p.ev.Evaluate(h.View(s), s)
+		} else {
+			v = p.ev.Evaluate(st, s)
+		}
+		if !(v >= 0) { // NaN too
+			v = 0
+		}
+		v = min(v, 1)
+		p.reward[s], p.reward[1-s] = v, 1-v
+		return &p.reward
+	}
 	sum := 0.0
 	for s := range p.players {
 		var v float64

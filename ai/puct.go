@@ -14,6 +14,7 @@ var puctParams = []game.Param{
 	{Name: "c", Doc: "PUCT exploration constant c_puct in hundredths (100 = 1.0)", Default: 100, Min: 0, Max: 100_000},
 	{Name: "cutoff", Doc: "with rollout > 0: random moves (chance outcomes not counted) played from a new leaf before the model scores it", Default: 10, Min: 0, Max: 10_000},
 	{Name: "temp", Doc: "prior temperature in hundredths: priors are softmax(afterstate value / temp)", Default: 10, Min: 1, Max: 100_000},
+	{Name: "expand", Doc: "visits a node needs before its moves are scored and it grows children; until then a visit scores it as a leaf", Default: 1, Min: 1, Max: 1_000_000},
 	{Name: "rollout", Doc: "percent weight of a rollout in a new leaf's value, the rest from the model", Default: 50, Min: 0, Max: 100},
 }
 
@@ -33,6 +34,7 @@ var aiKind = Kind{
 			Temp:       float64(a.Ints["temp"]) / 100,
 			Rollout:    float64(a.Ints["rollout"]) / 100,
 			Cutoff:     a.Ints["cutoff"],
+			Expand:     a.Ints["expand"],
 		})
 	},
 }
@@ -45,13 +47,13 @@ var aiKind = Kind{
 //     child's mean reward for the seat that chose it (before its first visit,
 //     the model's value of the position it leads to), P its prior, N the
 //     visits of its available siblings, n its own visits;
-//   - expands the node it stops at when that node has been visited before
-//     (the root always): every legal move gets a child whose afterstate —
+//   - expands the node it stops at when that node has been visited expand
+//     times before (the root always; expand is 1 unless set): every legal move gets a child whose afterstate —
 //     the position after the move — is scored once, by its true result when
 //     the game ends there, else by the model from the mover's point of view.
 //     The priors are a softmax of those values at temperature temp, so a
 //     winning move gets nearly all of the prior and a losing one nearly none;
-//   - scores the new leaf by the model's afterstate value (no further model
+//   - scores a leaf (a node not yet expanded) by the model's afterstate value (no further model
 //     call in a two-seat game, every seat's normalized value otherwise),
 //     mixed with weight rollout with a random rollout from the leaf that
 //     plays cutoff decisions and then asks the model, as MCTS does;
@@ -73,6 +75,7 @@ type PUCT struct {
 	temp       float64
 	mix        float64 // weight of the rollout in a leaf's value, in [0, 1]
 	cutoff     int
+	expand     uint32
 	openLoop   bool
 	hidden     bool
 	copies     stateCopier
@@ -115,6 +118,10 @@ type PUCTConfig struct {
 	// Cutoff is the rollout's length in decisions before the model scores
 	// the position (chance outcomes not counted), as MCTS's cutoff.
 	Cutoff int
+	// Expand is the number of visits a node needs before it is expanded
+	// (its moves scored by the model, which is most of a search's cost);
+	// until then every visit scores it as a leaf. 0 means 1.
+	Expand int
 }
 
 // NewPUCT returns a PUCT player for g guided by ev (which must not be nil).
@@ -140,12 +147,13 @@ func NewPUCT(g game.Game, ev Evaluator, cfg PUCTConfig) (*PUCT, error) {
 		return nil, err
 	}
 	return &PUCT{
-		playout:    playout{players: g.Players(), ev: ev},
+		playout:    playout{players: g.Players(), ev: ev, complement: true},
 		iterations: cfg.Iterations,
 		c:          cfg.C,
 		temp:       cfg.Temp,
 		mix:        cfg.Rollout,
 		cutoff:     cfg.Cutoff,
+		expand:     uint32(max(cfg.Expand, 1)),
 		openLoop:   chance || hidden,
 		hidden:     hidden,
 		copies:     newStateCopier(g.NewState()),
@@ -197,7 +205,7 @@ func (p *PUCT) iterate(st game.State, rng *game.RNG) {
 			p.applyChance(st, rng)
 			continue
 		}
-		if cur != 0 && p.nodes[cur].visits == 0 {
+		if cur != 0 && p.nodes[cur].visits < p.expand {
 			p.backup(p.leaf(st, cur, rng))
 			return
 		}

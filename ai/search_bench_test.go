@@ -13,7 +13,7 @@ import (
 // ai.json named by $SIMPIPE_BENCH_MODEL when it is for g (a trained model,
 // to measure what users run), else every generated feature of g with small
 // fixed weights (the costliest linear model).
-func benchModel(b *testing.B, g game.Game) ai.Evaluator {
+func benchModel(b *testing.B, g game.Game) *ai.Model {
 	var m *ai.Model
 	if path := os.Getenv("SIMPIPE_BENCH_MODEL"); path != "" {
 		raw, err := os.ReadFile(path)
@@ -33,11 +33,7 @@ func benchModel(b *testing.B, g game.Game) ai.Evaluator {
 			m.Weights = append(m.Weights, float64(i%7-3)/20)
 		}
 	}
-	e, err := m.Evaluator(g)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return e
+	return m
 }
 
 // benchPositions returns positions of random games at plies 0 to 19, the
@@ -74,37 +70,38 @@ func benchmarkMove(b *testing.B, g game.Game, p game.Player) {
 	}
 }
 
-// The pairs below are what `make bench` compares: the ai player (PUCT) at
-// 200 iterations against plain mcts at 200, per move; the issue asks for
-// at most 2x. MCTSCutoffMove is the previous ai (UCT, model at a cutoff of
-// 10 random moves).
-func BenchmarkMCTSMove(b *testing.B) {
-	for _, spec := range []string{"connect4", "hex:size=7"} {
-		b.Run(spec, func(b *testing.B) {
-			g := mctsGame(b, spec)
-			benchmarkMove(b, g, newMCTS(b, g, 200, nil, 0))
-		})
+// benchSpec builds the first seat's player of spec for g, with file=
+// naming benchModel.
+func benchSpec(b *testing.B, g game.Game, spec string) game.Player {
+	raw := benchModel(b, g).Canonical()
+	l, err := ai.ParseLineupWith(spec, g, func(string) ([]byte, error) { return raw, nil })
+	if err != nil {
+		b.Fatal(err)
 	}
+	players, err := l.Players()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return players[0]
 }
 
-func BenchmarkAIMove(b *testing.B) {
+// BenchmarkMove is what `make bench` compares: a move of the ai player
+// (PUCT, its default parameters) at 200 iterations against one of plain
+// mcts at 200; the issue asks for at most 2x. mcts-cutoff is the previous
+// ai (UCT, the model after 10 random moves), ab an alpha-beta at 2000
+// nodes.
+func BenchmarkMove(b *testing.B) {
 	for _, spec := range []string{"connect4", "hex:size=7"} {
-		b.Run(spec, func(b *testing.B) {
-			g := mctsGame(b, spec)
-			p, err := ai.NewPUCT(g, benchModel(b, g), ai.PUCTConfig{Iterations: 200, C: 1, Temp: 0.1, Rollout: 0, Cutoff: 10})
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchmarkMove(b, g, p)
-		})
-	}
-}
-
-func BenchmarkMCTSCutoffMove(b *testing.B) {
-	for _, spec := range []string{"connect4", "hex:size=7"} {
-		b.Run(spec, func(b *testing.B) {
-			g := mctsGame(b, spec)
-			benchmarkMove(b, g, newMCTS(b, g, 200, benchModel(b, g), 10))
-		})
+		for _, p := range []struct{ name, spec string }{
+			{"mcts", "mcts:iterations=200"},
+			{"ai", "ai:iterations=200,file=m.json"},
+			{"mcts-cutoff", "mcts:iterations=200,cutoff=10,file=m.json"},
+			{"ab", "ab:nodes=2000,file=m.json"},
+		} {
+			b.Run(spec+"/"+p.name, func(b *testing.B) {
+				g := mctsGame(b, spec)
+				benchmarkMove(b, g, benchSpec(b, g, p.spec))
+			})
+		}
 	}
 }
