@@ -47,16 +47,19 @@ var aiKind = Kind{
 //     child's mean reward for the seat that chose it (before its first visit,
 //     the model's value of the position it leads to), P its prior, N the
 //     visits of its available siblings, n its own visits;
-//   - expands the node it stops at when that node has been visited expand
-//     times before (the root always; expand is 1 unless set): every legal move gets a child whose afterstate —
+//   - expands the node it stops at once that node has had expand visits
+//     (the root at once): every legal move gets a child whose afterstate —
 //     the position after the move — is scored once, by its true result when
 //     the game ends there, else by the model from the mover's point of view.
 //     The priors are a softmax of those values at temperature temp, so a
-//     winning move gets nearly all of the prior and a losing one nearly none;
-//   - scores a leaf (a node not yet expanded) by the model's afterstate value (no further model
-//     call in a two-seat game, every seat's normalized value otherwise),
-//     mixed with weight rollout with a random rollout from the leaf that
-//     plays cutoff decisions and then asks the model, as MCTS does;
+//     winning move gets nearly all of the prior and a losing one nearly none.
+//     These model calls are most of the search's cost: about the branching
+//     factor per expansion;
+//   - scores a leaf (a node not yet expanded) by its afterstate value (no
+//     further model call in a two-seat game, every seat's normalized value
+//     otherwise), mixed with weight rollout with a random rollout from the
+//     leaf that plays cutoff decisions and then asks the model (once, for
+//     the seat to move, in a two-seat game);
 //   - adds each seat's reward to the nodes that seat moved into.
 //
 // True results outrank every estimate, since an Evaluator stays strictly
