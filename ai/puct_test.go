@@ -186,3 +186,17 @@ func TestPUCTKind(t *testing.T) {
 		}
 	}
 }
+
+// TestPUCTAllocs checks that a PUCT move on a flat state (connect four)
+// allocates nothing once its tree memory has grown.
+func TestPUCTAllocs(t *testing.T) {
+	g := mctsGame(t, "connect4")
+	p := newPUCT(t, g, 200, connect4Or(t, g), 0.5)
+	st := position(t, g, 3, 3, 2)
+	legal := st.Legal(nil)
+	rng := game.NewRNG(1, 1)
+	p.Choose(st, legal, rng)
+	if n := testing.AllocsPerRun(5, func() { p.Choose(st, legal, rng) }); n > 0 {
+		t.Errorf("%.1f allocations per move", n)
+	}
+}
