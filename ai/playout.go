@@ -103,32 +103,14 @@ func (p *playout) draw() *[game.MaxPlayers]float64 {
 // the seats' win probabilities to sum to 1. A hidden-information game's
 // position is shown to each seat as that seat's view, as in real play.
 func (p *playout) evaluate(st game.State) *[game.MaxPlayers]float64 {
-	h, _ := st.(game.HiddenState)
 	if s := st.ToMove(); p.complement && p.players == 2 && s >= 0 && s < 2 {
-		var v float64
-		if h != nil {
-			v = p.ev.Evaluate(h.View(s), s)
-		} else {
-			v = p.ev.Evaluate(st, s)
-		}
-		if !(v >= 0) { // NaN too
-			v = 0
-		}
-		v = min(v, 1)
+		v := min(p.seatValue(st, s), 1)
 		p.reward[s], p.reward[1-s] = v, 1-v
 		return &p.reward
 	}
 	sum := 0.0
 	for s := range p.players {
-		var v float64
-		if h != nil {
-			v = p.ev.Evaluate(h.View(s), s)
-		} else {
-			v = p.ev.Evaluate(st, s)
-		}
-		if !(v >= 0) { // NaN too
-			v = 0
-		}
+		v := p.seatValue(st, s)
 		p.reward[s] = v
 		sum += v
 	}
@@ -138,6 +120,21 @@ func (p *playout) evaluate(st game.State) *[game.MaxPlayers]float64 {
 		}
 	}
 	return &p.reward
+}
+
+// seatValue returns the evaluator's value of st for seat, shown seat's
+// view in a hidden-information game; NaN and negative values count 0.
+func (p *playout) seatValue(st game.State, seat int) float64 {
+	var v float64
+	if h, ok := st.(game.HiddenState); ok {
+		v = p.ev.Evaluate(h.View(seat), seat)
+	} else {
+		v = p.ev.Evaluate(st, seat)
+	}
+	if !(v >= 0) { // NaN too
+		return 0
+	}
+	return v
 }
 
 // stateCopier copies states into reused memory instead of cloning them,

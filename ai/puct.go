@@ -80,7 +80,6 @@ type PUCT struct {
 	cutoff     int
 	expand     uint32
 	openLoop   bool
-	hidden     bool
 	copies     stateCopier
 
 	nodes []pnode // the tree, root at 0; reused between calls
@@ -158,7 +157,6 @@ func NewPUCT(g game.Game, ev Evaluator, cfg PUCTConfig) (*PUCT, error) {
 		cutoff:     cfg.Cutoff,
 		expand:     uint32(max(cfg.Expand, 1)),
 		openLoop:   chance || hidden,
-		hidden:     hidden,
 		copies:     newStateCopier(g.NewState()),
 	}, nil
 }
@@ -279,15 +277,9 @@ func (p *PUCT) addChild(parent int32, st game.State, i, seat int) int32 {
 		case w == 0 && p.players > 1:
 			v = 1 / float64(p.players)
 		}
-	case p.hidden:
-		v = p.ev.Evaluate(after.(game.HiddenState).View(seat), seat)
 	default:
-		v = p.ev.Evaluate(after, seat)
+		v = min(p.seatValue(after, seat), 1)
 	}
-	if !(v >= 0) { // NaN too
-		v = 0
-	}
-	v = min(v, 1)
 	c := int32(len(p.nodes))
 	pn := &p.nodes[parent]
 	p.nodes = append(p.nodes, pnode{
