@@ -23,14 +23,6 @@ var mctsKind = Kind{
 	New:    newMCTSPlayer,
 }
 
-var aiKind = Kind{
-	Name:   "ai",
-	Doc:    "a trained AI: MCTS guided by file=ai.json",
-	Params: mctsParams,
-	Model:  RequiredModel,
-	New:    newMCTSPlayer,
-}
-
 func newMCTSPlayer(g game.Game, a Args) (game.Player, error) {
 	var ev Evaluator
 	if a.Model != nil {
@@ -85,23 +77,20 @@ const maxRollout = 1 << 16
 // position and RNG state give the same move. An MCTS keeps its tree memory
 // between calls and must be used by one goroutine at a time.
 type MCTS struct {
+	playout
 	iterations int
 	c          float64
-	ev         Evaluator
 	cutoff     int
-	players    int
 	// openLoop is set for games with chance nodes or hidden information,
 	// where a node's legal moves and seat to move vary between iterations.
 	openLoop bool
 	hidden   bool
 
-	nodes   []node // the tree, root at 0; reused between calls
-	path    []int32
-	legal   []game.Move
-	weights []uint32
-	slot    []int32 // legal index -> child node, open-loop scratch
-	mark    []bool  // legal index -> has a child, closed-loop scratch
-	reward  [game.MaxPlayers]float64
+	nodes []node // the tree, root at 0; reused between calls
+	path  []int32
+	slot  []int32 // legal index -> child node, open-loop scratch
+	mark  []bool  // legal index -> has a child, closed-loop scratch
+	stats []MoveStat
 }
 
 var _ game.Player = (*MCTS)(nil)
@@ -136,20 +125,15 @@ func NewMCTS(g game.Game, iterations int, c float64, ev Evaluator, cutoff int) (
 	if cutoff < 0 {
 		return nil, fmt.Errorf("mcts: cutoff %d, want at least 0", cutoff)
 	}
-	st := g.NewState()
-	_, chance := st.(game.ChanceState)
-	h, hidden := st.(game.HiddenState)
-	if hidden {
-		if _, ok := h.View(0).(game.Determinizer); !ok {
-			return nil, fmt.Errorf("%w: %s", ErrNoDeterminizer, g.Spec())
-		}
+	chance, hidden, err := searchable(g)
+	if err != nil {
+		return nil, err
 	}
 	return &MCTS{
+		playout:    playout{players: g.Players(), ev: ev},
 		iterations: iterations,
 		c:          c,
-		ev:         ev,
 		cutoff:     cutoff,
-		players:    g.Players(),
 		openLoop:   chance || hidden,
 		hidden:     hidden,
 	}, nil
@@ -157,11 +141,11 @@ func NewMCTS(g game.Game, iterations int, c float64, ev Evaluator, cutoff int) (
 
 // Choose searches from s and returns the most visited legal move.
 func (m *MCTS) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move {
+	m.nodes = append(m.nodes[:0], node{child: 0, nLegal: -1, seat: -1})
 	if len(legal) == 1 {
 		return legal[0]
 	}
 	det, _ := s.(game.Determinizer)
-	m.nodes = append(m.nodes[:0], node{child: 0, nLegal: -1, seat: -1})
 	for range m.iterations {
 		var st game.State
 		if det != nil {
@@ -175,20 +159,8 @@ func (m *MCTS) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move 
 			m.iterateClosed(st, rng)
 		}
 	}
-	best, bestN, bestQ := legal[0], int64(-1), 0.0
-	for c := m.nodes[0].child; c != 0; c = m.nodes[c].sibling {
-		n := &m.nodes[c]
-		q := n.w / float64(max(n.visits, 1))
-		if int64(n.visits) > bestN || int64(n.visits) == bestN && q > bestQ {
-			best, bestN, bestQ = n.move, int64(n.visits), q
-		}
-	}
-	for _, l := range legal {
-		if l == best {
-			return best
-		}
-	}
-	return legal[0] // the view listed moves the caller's legal lacks: stay legal
+	m.stats = m.RootStats(m.stats[:0])
+	return stayLegal(mostVisited(m.stats, legal[0]), legal)
 }
 
 // iterateClosed runs one iteration on a game without chance or hidden
@@ -226,7 +198,7 @@ func (m *MCTS) iterateClosed(st game.State, rng *game.RNG) {
 			seat := st.ToMove()
 			st.Apply(m.legal[i])
 			m.addChild(cur, m.legal[i], int32(i), seat)
-			m.backup(m.rollout(st, rng))
+			m.backup(m.rollout(st, rng, m.evalAfter()))
 			return
 		}
 		cur = m.selectUCB(cur)
@@ -281,7 +253,7 @@ func (m *MCTS) iterateOpen(st game.State, rng *game.RNG) {
 			st.Apply(mv)
 			m.addChild(cur, mv, int32(i), seat)
 			m.nodes[len(m.nodes)-1].avail = 1
-			m.backup(m.rollout(st, rng))
+			m.backup(m.rollout(st, rng, m.evalAfter()))
 			return
 		}
 		// Every legal move has a child: UCB1 over those, with availability
@@ -330,93 +302,6 @@ func (m *MCTS) addChild(parent int32, move game.Move, idx int32, seat int) {
 	m.path = append(m.path, c)
 }
 
-// rollout plays st on at random and returns every seat's reward.
-func (m *MCTS) rollout(st game.State, rng *game.RNG) *[game.MaxPlayers]float64 {
-	decisions := 0
-	for actions := 0; actions < maxRollout; actions++ {
-		m.legal = st.Legal(m.legal[:0])
-		if len(m.legal) == 0 {
-			return m.result(st)
-		}
-		if st.ToMove() == game.Chance {
-			m.applyChance(st, rng)
-			continue
-		}
-		if m.ev != nil && decisions >= m.cutoff {
-			return m.evaluate(st)
-		}
-		st.Apply(m.legal[rng.IntN(len(m.legal))])
-		decisions++
-	}
-	return m.draw()
-}
-
-// applyChance samples a chance outcome of st, whose Legal is in m.legal.
-func (m *MCTS) applyChance(st game.State, rng *game.RNG) {
-	cs, ok := st.(game.ChanceState)
-	if !ok {
-		panic("mcts: chance node in a state without ChanceWeights")
-	}
-	m.weights = cs.ChanceWeights(m.weights[:0])
-	st.Apply(m.legal[rng.Weighted(m.weights)])
-}
-
-// result returns the rewards of a terminal position.
-func (m *MCTS) result(st game.State) *[game.MaxPlayers]float64 {
-	w := st.Winners()
-	if w == 0 {
-		return m.draw()
-	}
-	share := 1 / float64(w.Len())
-	for s := range m.players {
-		m.reward[s] = 0
-		if w.Has(s) {
-			m.reward[s] = share
-		}
-	}
-	return &m.reward
-}
-
-// draw returns the rewards of a draw: 1/n each, or 0 for a single seat,
-// which cannot share a draw with anyone.
-func (m *MCTS) draw() *[game.MaxPlayers]float64 {
-	share := 1 / float64(m.players)
-	if m.players == 1 {
-		share = 0
-	}
-	for s := range m.players {
-		m.reward[s] = share
-	}
-	return &m.reward
-}
-
-// evaluate scores a non-terminal position with the evaluator, normalizing
-// the seats' win probabilities to sum to 1. A hidden-information game's
-// position is shown to each seat as that seat's view, as in real play.
-func (m *MCTS) evaluate(st game.State) *[game.MaxPlayers]float64 {
-	h, _ := st.(game.HiddenState)
-	sum := 0.0
-	for s := range m.players {
-		var p float64
-		if h != nil {
-			p = m.ev.Evaluate(h.View(s), s)
-		} else {
-			p = m.ev.Evaluate(st, s)
-		}
-		if !(p >= 0) { // NaN too
-			p = 0
-		}
-		m.reward[s] = p
-		sum += p
-	}
-	if m.players > 1 && sum > 0 {
-		for s := range m.players {
-			m.reward[s] /= sum
-		}
-	}
-	return &m.reward
-}
-
 // backup adds reward to every node on the path, each from the point of view
 // of the seat that moved into it.
 func (m *MCTS) backup(reward *[game.MaxPlayers]float64) {
@@ -427,6 +312,15 @@ func (m *MCTS) backup(reward *[game.MaxPlayers]float64) {
 			n.w += reward[n.seat]
 		}
 	}
+}
+
+// evalAfter is the rollout's cutoff: decisions played before the
+// evaluator scores the position, or -1 to play to the end.
+func (m *MCTS) evalAfter() int {
+	if m.ev == nil {
+		return -1
+	}
+	return m.cutoff
 }
 
 // resize returns s with length n, every element zero, reusing its memory.

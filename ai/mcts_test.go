@@ -42,24 +42,36 @@ func position(t testing.TB, g game.Game, moves ...game.Move) game.State {
 	return st
 }
 
+// tactic is a position, reached by moves from the start, with the one move
+// that a search must find.
+type tactic struct {
+	name, game string
+	moves      []game.Move
+	want       game.Move
+}
+
+// tactics are the positions every search must solve.
+var tactics = []tactic{
+	// x holds 0 1, o holds 3 4: x completes the top row.
+	{"tictactoe/win", "tictactoe", []game.Move{0, 3, 1, 4}, 2},
+	// x holds the corners 0 8, o threatens 3 4 5: x must block.
+	{"tictactoe/block", "tictactoe", []game.Move{0, 3, 8, 4}, 5},
+	// x has three in column 0.
+	{"connect4/win", "connect4", []game.Move{0, 1, 0, 1, 0, 1}, 0},
+	// o has three in column 1, x nothing to win with.
+	{"connect4/block", "connect4", []game.Move{0, 1, 0, 1, 5, 1}, 1},
+	// o (to move) has three in column 2 and x threatens column 1.
+	{"connect4/win-before-block", "connect4", []game.Move{1, 2, 1, 2, 1, 2, 5}, 2},
+}
+
+// winInTwo is a tactic for the searches that look further ahead: x holds
+// the bottom of columns 1 and 2, o the cells above; x3 makes an open three
+// on the bottom row, a double threat that wins in two moves, while x0 or
+// x4 make a single threat.
+var winInTwo = tactic{"connect4/win-in-two", "connect4", []game.Move{1, 1, 2, 2}, 3}
+
 func TestMCTSTactics(t *testing.T) {
-	cases := []struct {
-		name, game string
-		moves      []game.Move
-		want       game.Move
-	}{
-		// x holds 0 1, o holds 3 4: x completes the top row.
-		{"tictactoe/win", "tictactoe", []game.Move{0, 3, 1, 4}, 2},
-		// x holds the corners 0 8, o threatens 3 4 5: x must block.
-		{"tictactoe/block", "tictactoe", []game.Move{0, 3, 8, 4}, 5},
-		// x has three in column 0.
-		{"connect4/win", "connect4", []game.Move{0, 1, 0, 1, 0, 1}, 0},
-		// o has three in column 1, x nothing to win with.
-		{"connect4/block", "connect4", []game.Move{0, 1, 0, 1, 5, 1}, 1},
-		// o (to move) has three in column 2 and x threatens column 1.
-		{"connect4/win-before-block", "connect4", []game.Move{1, 2, 1, 2, 1, 2, 5}, 2},
-	}
-	for _, tc := range cases {
+	for _, tc := range tactics {
 		t.Run(tc.name, func(t *testing.T) {
 			g := mctsGame(t, tc.game)
 			st := position(t, g, tc.moves...)
@@ -247,23 +259,34 @@ func TestMCTSGuidedCutoff(t *testing.T) {
 	}
 }
 
+// emptyModel is a connect4 ai.json without features: every position 0.5.
+var emptyModel = []byte(`{"game":"connect4","features":[],"weights":[],"intercept":0}`)
+
+// playLineup parses spec for connect4, every file= resolving to
+// emptyModel, plays one game with it and returns its players.
+func playLineup(t testing.TB, spec string) []game.Player {
+	t.Helper()
+	g := mctsGame(t, "connect4")
+	l, err := ai.ParseLineupWith(spec, g, func(string) ([]byte, error) { return emptyModel, nil })
+	if err != nil {
+		t.Fatalf("%s: %v", spec, err)
+	}
+	players, err := l.Players()
+	if err != nil {
+		t.Fatalf("%s: %v", spec, err)
+	}
+	var sc game.Scratch
+	if out := game.Play(g.NewState(), players, game.NewRNG(1, 0), 0, &sc); !out.Completed {
+		t.Errorf("%s: game not completed", spec)
+	}
+	return players
+}
+
 func TestMCTSKinds(t *testing.T) {
 	g := mctsGame(t, "connect4")
-	model := []byte(`{"game":"connect4","features":[],"weights":[],"intercept":0}`)
-	src := func(string) ([]byte, error) { return model, nil }
+	src := func(string) ([]byte, error) { return emptyModel, nil }
 	for _, spec := range []string{"mcts", "mcts:iterations=20,c=70", "mcts:iterations=20,file=m.json", "ai:iterations=20,cutoff=2,file=m.json,random"} {
-		l, err := ai.ParseLineupWith(spec, g, src)
-		if err != nil {
-			t.Fatalf("%s: %v", spec, err)
-		}
-		players, err := l.Players()
-		if err != nil {
-			t.Fatalf("%s: %v", spec, err)
-		}
-		var sc game.Scratch
-		if out := game.Play(g.NewState(), players, game.NewRNG(1, 0), 0, &sc); !out.Completed {
-			t.Errorf("%s: game not completed", spec)
-		}
+		playLineup(t, spec)
 	}
 	if _, err := ai.ParseLineupWith("ai", g, src); err == nil {
 		t.Error("ai without file= accepted")

@@ -51,7 +51,8 @@ var kinds = map[string]Kind{
 	},
 	"greedy": greedyKind, // greedy.go
 	"mcts":   mctsKind,   // mcts.go
-	"ai":     aiKind,     // mcts.go
+	"ai":     aiKind,     // puct.go
+	"ab":     abKind,     // alphabeta.go
 }
 
 // Kinds returns the player kinds sorted by name.

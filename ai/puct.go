@@ -1,0 +1,328 @@
+package ai
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/simpipe/simpipe/game"
+)
+
+// puctParams are the ai kind's integer parameters; the defaults are the
+// strongest configuration measured (see the README's Players).
+var puctParams = []game.Param{
+	{Name: "iterations", Doc: "search iterations per move", Default: 200, Min: 1, Max: 1_000_000},
+	{Name: "c", Doc: "PUCT exploration constant c_puct in hundredths (100 = 1.0)", Default: 100, Min: 0, Max: 100_000},
+	{Name: "cutoff", Doc: "with rollout > 0: random moves (chance outcomes not counted) played from a new leaf before the model scores it", Default: 10, Min: 0, Max: 10_000},
+	{Name: "temp", Doc: "prior temperature in hundredths: priors are softmax(afterstate value / temp)", Default: 10, Min: 1, Max: 100_000},
+	{Name: "expand", Doc: "visits a node needs before its moves are scored and it grows children; until then a visit scores it as a leaf", Default: 1, Min: 1, Max: 1_000_000},
+	{Name: "rollout", Doc: "percent weight of a rollout in a new leaf's value, the rest from the model", Default: 50, Min: 0, Max: 100},
+}
+
+var aiKind = Kind{
+	Name:   "ai",
+	Doc:    "a trained AI: PUCT search with priors and leaf values from file=ai.json",
+	Params: puctParams,
+	Model:  RequiredModel,
+	New: func(g game.Game, a Args) (game.Player, error) {
+		ev, err := a.Model.Evaluator(g)
+		if err != nil {
+			return nil, fmt.Errorf("ai: model evaluator: %w", err)
+		}
+		return NewPUCT(g, ev, PUCTConfig{
+			Iterations: a.Ints["iterations"],
+			C:          float64(a.Ints["c"]) / 100,
+			Temp:       float64(a.Ints["temp"]) / 100,
+			Rollout:    float64(a.Ints["rollout"]) / 100,
+			Cutoff:     a.Ints["cutoff"],
+			Expand:     a.Ints["expand"],
+		})
+	},
+}
+
+// PUCT is an AlphaZero-style tree search guided by an Evaluator. Every
+// Choose runs a fixed number of iterations from the given position, each of
+// which
+//
+//   - selects a path down the tree by PUCT, Q + c·P·sqrt(N)/(1+n): Q is the
+//     child's mean reward for the seat that chose it (before its first visit,
+//     the model's value of the position it leads to), P its prior, N the
+//     visits of its available siblings, n its own visits;
+//   - expands the node it stops at once that node has had expand visits
+//     (the root at once): every legal move gets a child whose afterstate —
+//     the position after the move — is scored once, by its true result when
+//     the game ends there, else by the model from the mover's point of view.
+//     The priors are a softmax of those values at temperature temp, so a
+//     winning move gets nearly all of the prior and a losing one nearly none.
+//     These model calls are most of the search's cost: about the branching
+//     factor per expansion;
+//   - scores a leaf (a node not yet expanded) by its afterstate value (no
+//     further model call in a two-seat game, every seat's normalized value
+//     otherwise), mixed with weight rollout with a random rollout from the
+//     leaf that plays cutoff decisions and then asks the model (once, for
+//     the seat to move, in a two-seat game);
+//   - adds each seat's reward to the nodes that seat moved into.
+//
+// True results outrank every estimate, since an Evaluator stays strictly
+// inside (0, 1). Rewards and open-loop handling of chance and hidden
+// information (determinization of the deciding seat's view) are those of
+// MCTS, which documents them: a child is identified by its seat and move,
+// and only children legal in the current iteration compete.
+//
+// Choose returns the most visited move at the root, ties going to the higher
+// mean. All randomness comes from the RNG passed to Choose. A PUCT keeps its
+// tree memory between calls and must be used by one goroutine at a time.
+type PUCT struct {
+	playout
+	iterations int
+	c          float64
+	temp       float64
+	mix        float64 // weight of the rollout in a leaf's value, in [0, 1]
+	cutoff     int
+	expand     uint32
+	openLoop   bool
+	copies     stateCopier
+
+	nodes []pnode // the tree, root at 0; reused between calls
+	path  []int32
+	slot  []int32 // legal index -> child node
+	stats []MoveStat
+	leafV [game.MaxPlayers]float64
+}
+
+var _ game.Player = (*PUCT)(nil)
+
+// pnode is one PUCT tree node: the move that led to it, the statistics of
+// the seat that made that move, and the model's afterstate value and prior.
+type pnode struct {
+	move    game.Move
+	w       float64 // summed rewards of seat
+	visits  uint32
+	value   float32 // afterstate value for seat: the true result, or the model's
+	prior   float32 // unnormalized prior, exp((value-1)/temp)
+	child   int32   // first child, 0 for none
+	sibling int32   // next child of the same parent, 0 for none
+	idx     int32   // index of move in the parent's legal list when created
+	seat    int8    // seat that played move; -1 at the root
+}
+
+// PUCTConfig holds a PUCT player's parameters.
+type PUCTConfig struct {
+	// Iterations per move, at least 1.
+	Iterations int
+	// C is the exploration constant c_puct (rewards lie in [0, 1]).
+	C float64
+	// Temp is the prior temperature, > 0: priors are softmax(value/Temp)
+	// over the moves' afterstate values.
+	Temp float64
+	// Rollout is the weight, in [0, 1], of a random rollout in a new leaf's
+	// value; the model gives the rest. 0 never rolls out.
+	Rollout float64
+	// Cutoff is the rollout's length in decisions before the model scores
+	// the position (chance outcomes not counted), as MCTS's cutoff.
+	Cutoff int
+	// Expand is the number of visits a node needs before it is expanded
+	// (its moves scored by the model, which is most of a search's cost);
+	// until then every visit scores it as a leaf. 0 means 1.
+	Expand int
+}
+
+// NewPUCT returns a PUCT player for g guided by ev (which must not be nil).
+// It fails for a hidden-information game whose views do not implement
+// game.Determinizer.
+func NewPUCT(g game.Game, ev Evaluator, cfg PUCTConfig) (*PUCT, error) {
+	switch {
+	case ev == nil:
+		return nil, fmt.Errorf("puct: needs a model")
+	case cfg.Iterations < 1:
+		return nil, fmt.Errorf("puct: %d iterations, want at least 1", cfg.Iterations)
+	case !(cfg.C >= 0) || math.IsInf(cfg.C, 0):
+		return nil, fmt.Errorf("puct: exploration constant %v, want a finite c >= 0", cfg.C)
+	case !(cfg.Temp > 0) || math.IsInf(cfg.Temp, 0):
+		return nil, fmt.Errorf("puct: temperature %v, want a finite temp > 0", cfg.Temp)
+	case !(cfg.Rollout >= 0 && cfg.Rollout <= 1):
+		return nil, fmt.Errorf("puct: rollout weight %v, want 0..1", cfg.Rollout)
+	case cfg.Cutoff < 0:
+		return nil, fmt.Errorf("puct: cutoff %d, want at least 0", cfg.Cutoff)
+	}
+	chance, hidden, err := searchable(g)
+	if err != nil {
+		return nil, err
+	}
+	return &PUCT{
+		playout:    playout{players: g.Players(), ev: ev, complement: true},
+		iterations: cfg.Iterations,
+		c:          cfg.C,
+		temp:       cfg.Temp,
+		mix:        cfg.Rollout,
+		cutoff:     cfg.Cutoff,
+		expand:     uint32(max(cfg.Expand, 1)),
+		openLoop:   chance || hidden,
+		copies:     newStateCopier(g.NewState()),
+	}, nil
+}
+
+// Choose searches from s and returns the most visited legal move.
+func (p *PUCT) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move {
+	p.nodes = append(p.nodes[:0], pnode{seat: -1})
+	if len(legal) == 1 {
+		return legal[0]
+	}
+	det, _ := s.(game.Determinizer)
+	for range p.iterations {
+		var st game.State
+		if det != nil {
+			st = det.Determinize(rng)
+		} else {
+			st = p.copies.copy(0, s)
+		}
+		p.iterate(st, rng)
+	}
+	p.stats = p.RootStats(p.stats[:0])
+	return stayLegal(mostVisited(p.stats, legal[0]), legal)
+}
+
+// q is the node's mean reward for its seat, or its afterstate value before
+// the first visit.
+func (n *pnode) q() float64 {
+	if n.visits == 0 {
+		return float64(n.value)
+	}
+	return n.w / float64(n.visits)
+}
+
+// iterate runs one iteration on st, a fresh copy (or determinization) of
+// the root position.
+func (p *PUCT) iterate(st game.State, rng *game.RNG) {
+	p.path = append(p.path[:0], 0)
+	cur := int32(0)
+	for {
+		p.legal = st.Legal(p.legal[:0])
+		if len(p.legal) == 0 {
+			p.backup(p.result(st))
+			return
+		}
+		seat := st.ToMove()
+		if seat == game.Chance {
+			p.applyChance(st, rng)
+			continue
+		}
+		if cur != 0 && p.nodes[cur].visits < p.expand {
+			p.backup(p.leaf(st, cur, rng))
+			return
+		}
+		// slot[i] is the child for legal[i] and this seat; the moves
+		// without one get theirs now, each scored once.
+		p.slot = resize(p.slot, len(p.legal))
+		for c := p.nodes[cur].child; c != 0; c = p.nodes[c].sibling {
+			ch := &p.nodes[c]
+			if int(ch.seat) != seat {
+				continue
+			}
+			i := int(ch.idx)
+			if i >= len(p.legal) || p.legal[i] != ch.move {
+				if !p.openLoop {
+					panic("puct: a closed-loop node's legal moves changed")
+				}
+				i = indexOf(p.legal, ch.move)
+			}
+			if i >= 0 {
+				p.slot[i] = c
+			}
+		}
+		for i, c := range p.slot {
+			if c == 0 {
+				p.slot[i] = p.addChild(cur, st, i, seat)
+			}
+		}
+		cur = p.selectPUCT()
+		st.Apply(p.nodes[cur].move)
+		p.path = append(p.path, cur)
+	}
+}
+
+// selectPUCT returns the child in p.slot with the highest PUCT score, the
+// first in legal order on a tie.
+func (p *PUCT) selectPUCT() int32 {
+	var visits uint64
+	var priors float64
+	for _, c := range p.slot {
+		visits += uint64(p.nodes[c].visits)
+		priors += float64(p.nodes[c].prior)
+	}
+	explore := p.c * math.Sqrt(float64(max(visits, 1))) / priors
+	best, bestU := int32(0), math.Inf(-1)
+	for _, c := range p.slot {
+		ch := &p.nodes[c]
+		u := ch.q() + explore*float64(ch.prior)/float64(1+ch.visits)
+		if u > bestU {
+			best, bestU = c, u
+		}
+	}
+	return best
+}
+
+// addChild appends a child of parent for legal[i], played by seat from st,
+// with its afterstate value and prior, and returns it.
+func (p *PUCT) addChild(parent int32, st game.State, i, seat int) int32 {
+	mv := p.legal[i]
+	after := p.copies.copy(1, st)
+	after.Apply(mv)
+	var v float64
+	switch {
+	case after.Terminal():
+		w := after.Winners()
+		switch {
+		case w.Has(seat):
+			v = 1 / float64(w.Len())
+		case w == 0 && p.players > 1:
+			v = 1 / float64(p.players)
+		}
+	default:
+		v = min(p.seatValue(after, seat), 1)
+	}
+	c := int32(len(p.nodes))
+	pn := &p.nodes[parent]
+	p.nodes = append(p.nodes, pnode{
+		move:    mv,
+		value:   float32(v),
+		prior:   float32(math.Exp((v - 1) / p.temp)),
+		sibling: pn.child,
+		idx:     int32(i),
+		seat:    int8(seat),
+	})
+	p.nodes[parent].child = c // append may have moved the arena
+	return c
+}
+
+// leaf returns the rewards of st, the non-terminal position at the new leaf
+// node n: the model's value mixed with a rollout's.
+func (p *PUCT) leaf(st game.State, n int32, rng *game.RNG) *[game.MaxPlayers]float64 {
+	if p.mix >= 1 {
+		return p.rollout(st, rng, p.cutoff)
+	}
+	if p.players == 2 {
+		s, v := int(p.nodes[n].seat), float64(p.nodes[n].value)
+		p.leafV[s], p.leafV[1-s] = v, 1-v
+	} else {
+		p.leafV = *p.evaluate(st)
+	}
+	if p.mix > 0 {
+		r := p.rollout(st, rng, p.cutoff)
+		for s := range p.players {
+			p.leafV[s] = (1-p.mix)*p.leafV[s] + p.mix*r[s]
+		}
+	}
+	return &p.leafV
+}
+
+// backup adds reward to every node on the path, each from the point of view
+// of the seat that moved into it.
+func (p *PUCT) backup(reward *[game.MaxPlayers]float64) {
+	for _, i := range p.path {
+		n := &p.nodes[i]
+		n.visits++
+		if n.seat >= 0 {
+			n.w += reward[n.seat]
+		}
+	}
+}
