@@ -23,6 +23,7 @@ func TestExplainMatchesChoose(t *testing.T) {
 		{"pig", "mcts:iterations=60"},    // open loop over dice
 		{"gofish", "mcts:iterations=60"}, // determinized views
 		{"pig", "random"},
+		{"connect4", "ab:nodes=500"},
 	} {
 		t.Run(tc.game+"/"+tc.player, func(t *testing.T) {
 			g := mctsGame(t, tc.game)
@@ -34,7 +35,6 @@ func TestExplainMatchesChoose(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e := explainer.(ai.Explainer)
 			rng := game.NewRNG(5, 0)
 			positions := 0
 			for i := range uint64(4) {
@@ -54,7 +54,7 @@ func TestExplainMatchesChoose(t *testing.T) {
 					}
 					r1, r2 := *game.NewRNG(9, i*100+uint64(ply)), *game.NewRNG(9, i*100+uint64(ply))
 					want := chooser.Choose(seen, legal, &r1)
-					got, scores := e.Explain(seen, legal, &r2)
+					got, scores := ai.Explain(explainer, seen, legal, &r2)
 					if got != want {
 						t.Fatalf("game %d ply %d: Explain chose %s, Choose %s\n%s", i, ply, st.MoveString(got), st.MoveString(want), st)
 					}
@@ -97,7 +97,7 @@ func checkScores(t *testing.T, player string, st game.State, legal []game.Move, 
 		if math.Abs(prob-1) > 1e-9 {
 			t.Fatalf("probabilities add up to %v", prob)
 		}
-	case "gr":
+	case "gr", "ab": // the chosen move has the best value
 		if chosenValue != best {
 			t.Fatalf("chose %s of value %v, best is %v: %+v", st.MoveString(chosen), chosenValue, best, scores)
 		}
@@ -147,7 +147,7 @@ func TestExplainForcedMCTS(t *testing.T) {
 	if len(legal) != 1 {
 		t.Fatalf("%d legal moves", len(legal))
 	}
-	mv, scores := m.Explain(st, legal, game.NewRNG(1, 0))
+	mv, scores := ai.Explain(m, st, legal, game.NewRNG(1, 0))
 	if mv != legal[0] || len(scores) != 1 || scores[0].Visits != 50 {
 		t.Fatalf("got %d %+v", mv, scores)
 	}

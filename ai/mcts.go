@@ -341,11 +341,3 @@ func indexOf(legal []game.Move, mv game.Move) int {
 	}
 	return -1
 }
-
-// rootChildren calls f with the move, visits and summed reward of every
-// child of the last search's root (for mcts_explain.go).
-func (m *MCTS) rootChildren(f func(mv game.Move, visits uint32, w float64)) {
-	for c := m.nodes[0].child; c != 0; c = m.nodes[c].sibling {
-		f(m.nodes[c].move, m.nodes[c].visits, m.nodes[c].w)
-	}
-}

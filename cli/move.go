@@ -32,6 +32,7 @@ type moveScore struct {
 	Move   string   `json:"move"`
 	Value  *float64 `json:"value,omitempty"`
 	Visits *int     `json:"visits,omitempty"`
+	Prior  float64  `json:"prior,omitempty"`
 }
 
 func (c *moveCmd) Run(reg *game.Registry, s *streams) error {
@@ -71,6 +72,7 @@ func (c *moveCmd) Run(reg *game.Registry, s *streams) error {
 			continue
 		}
 		rep.Moves[i].Value = &scores[i].Value
+		rep.Moves[i].Prior = scores[i].Prior
 		if searched {
 			rep.Moves[i].Visits = &scores[i].Visits
 		}
