@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -86,13 +87,14 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer unsubscribe()
 	keepAlive := time.NewTicker(15 * time.Second)
 	defer keepAlive.Stop()
+	sent := make([]string, len(s.opts.Files)) // the failures this client has, per DB
 	for {
 		select {
-		case b, ok := <-c:
+		case snaps, ok := <-c:
 			if !ok {
 				return
 			}
-			if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
+			if _, err := fmt.Fprintf(w, "data: %s\n\n", eventData(snaps, sent)); err != nil {
 				return
 			}
 		case <-keepAlive.C:
@@ -106,6 +108,32 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// eventData is the JSON of snaps for a client that already has the
+// failures in sent (per DB, as JSON): a DB whose failures did not change
+// gets null instead of them (their stacks weigh more than the rest), and
+// sent is updated.
+func eventData(snaps []*Snapshot, sent []string) []byte {
+	out := make([]*Snapshot, len(snaps))
+	for i, sn := range snaps {
+		f, err := json.Marshal(sn.Failures)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = sn
+		if string(f) == sent[i] {
+			c := *sn
+			c.Failures = nil
+			out[i] = &c
+		}
+		sent[i] = string(f)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // openStopped opens DB path read-only for a moment, refusing a live one.

@@ -64,8 +64,8 @@ type Server struct {
 	snaps  []*Snapshot
 	stamps []fileStamp
 	rates  []rate
-	last   []byte                 // the JSON of snaps, as last sent
-	subs   map[chan []byte]string // event subscribers
+	last   []byte                      // the JSON of snaps, as last published
+	subs   map[chan []*Snapshot]string // event subscribers
 }
 
 // Errors returned by New.
@@ -89,7 +89,7 @@ func New(opts Options) (*Server, error) {
 	}
 	n := len(opts.Files)
 	s := &Server{opts: opts, snaps: make([]*Snapshot, n), stamps: make([]fileStamp, n), rates: make([]rate, n),
-		subs: map[chan []byte]string{}, done: make(chan struct{})}
+		subs: map[chan []*Snapshot]string{}, done: make(chan struct{})}
 	s.mux = http.NewServeMux()
 	s.routes()
 	s.poll() // the first pages have data
@@ -145,12 +145,14 @@ func (s *Server) poll() {
 		return
 	}
 	s.last = b
+	// Published snapshots are never changed afterwards: the subscribers
+	// read them on their own goroutines.
 	for c := range s.subs {
 		select { // keep only the newest message for a slow client
 		case <-c:
 		default:
 		}
-		c <- b
+		c <- snaps
 	}
 }
 
@@ -182,13 +184,13 @@ func (s *Server) snapshot(i int, path string, now time.Time) *Snapshot {
 	return snap
 }
 
-// subscribe returns a channel of snapshot messages, starting with the
-// current one, and a function that ends the subscription.
-func (s *Server) subscribe(remote string) (<-chan []byte, func()) {
-	c := make(chan []byte, 1)
+// subscribe returns a channel of snapshots, starting with the current
+// ones, and a function that ends the subscription.
+func (s *Server) subscribe(remote string) (<-chan []*Snapshot, func()) {
+	c := make(chan []*Snapshot, 1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c <- s.last
+	c <- s.snaps
 	s.subs[c] = remote
 	return c, func() {
 		s.mu.Lock()

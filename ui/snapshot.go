@@ -31,6 +31,7 @@ type Snapshot struct {
 	Stages []StageSnapshot `json:"stages"`
 	// Failures are failed games with their error and stack: the last ones
 	// of a live run, or the first MaxFailures of a stopped DB's stages.
+	// In an event, null means "unchanged since the last event".
 	Failures []Failure `json:"failures"`
 	// Bytes is a stopped DB's file size.
 	Bytes int64 `json:"bytes,omitempty"`

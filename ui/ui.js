@@ -156,12 +156,12 @@
     state.textContent = s.stopping ? "stopping" : s.state;
     state.className = "state " + s.state;
     document.getElementById("summary-" + s.i).replaceChildren(summary(s));
-    const fk = JSON.stringify(s.failures);
-    if (fk !== c.failures) {
-      c.failures = fk;
+    if (s.failures !== null) { // null: unchanged
       document.getElementById("failures-" + s.i).replaceChildren(failures(s));
     }
-    const ak = s.state + JSON.stringify(s.stages.map((st) => [st.name, st.jobs_failed]));
+    // A live run's buttons stay put (its failures grow at every commit);
+    // a stopped DB's retry buttons name the failed jobs.
+    const ak = s.state + JSON.stringify(s.stages.map((st) => (s.state === "live" ? st.name : [st.name, st.jobs_failed])));
     if (ak !== c.actions) {
       c.actions = ak;
       document.getElementById("actions-" + s.i).replaceChildren(actions(s));
