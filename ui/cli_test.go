@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"bufio"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -102,7 +103,11 @@ func TestCommand(t *testing.T) {
 
 	t.Run("NonLoopbackNeedsToken", func(t *testing.T) {
 		for _, args := range [][]string{{"--listen", "0.0.0.0:0"}, {"--listen", ":0"}, {"--listen", "0.0.0.0:0", "--token", "short"}} {
-			out, err := exec.Command(bin, append(append([]string{"ui"}, args...), db)...).CombinedOutput()
+			// A refusal is immediate; a dashboard that serves instead is
+			// killed after 20 s and fails the test.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			out, err := exec.CommandContext(ctx, bin, append(append([]string{"ui"}, args...), db)...).CombinedOutput()
+			cancel()
 			if exitCode(err) != 2 || !strings.Contains(string(out), "--token") {
 				t.Errorf("ui %v: %v\n%s", args, err, out)
 			}
