@@ -242,6 +242,26 @@ func TestBrowser(t *testing.T) {
 	}
 	t.Logf("stopped retry: %s", text("#msg-0"))
 	shot(t, ctx, "ui-stopped.png")
+
+	// Replay a stored game of the stopped DB move by move.
+	browse(chromedp.Navigate(base+"/db/1/game?index=0"), chromedp.WaitVisible(chromedp.CSS("#ply-0")))
+	visible := `[...document.querySelectorAll("figure.board")].findIndex((f) => !f.hidden)`
+	plies := eval(`document.querySelectorAll("figure.board").length`)
+	if plies < 6 || eval(visible) != 0 {
+		t.Fatalf("the replay page has %d boards, showing %d; want tic-tac-toe's start and moves", plies, eval(visible))
+	}
+	browse(chromedp.Click(chromedp.CSS(`#replay button[data-go="next"]`)), chromedp.Click(chromedp.CSS(`#replay button[data-go="next"]`)))
+	if v := eval(visible); v != 2 {
+		t.Fatalf("after two clicks on next the replay shows board %d, want 2", v)
+	}
+	if b := text("#ply-2 pre"); !strings.ContainsAny(b, "XOxo") {
+		t.Fatalf("board 2 shows no move: %q", b)
+	}
+	browse(chromedp.Click(chromedp.CSS(`#replay button[data-go="last"]`)))
+	if v := eval(visible); v != plies-1 || !strings.Contains(text(fmt.Sprintf("#ply-%d figcaption", plies-1)), "—") {
+		t.Fatalf("last shows board %d of %d", v, plies)
+	}
+	shot(t, ctx, "ui-replay.png")
 }
 
 func exitCode(err error) int {
