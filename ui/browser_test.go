@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -294,16 +293,8 @@ func shot(t *testing.T, ctx context.Context, name string) {
 func logWeight(t *testing.T, base string) {
 	t.Helper()
 	size := func(path string) int {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(b)
+		_, body, _ := do(t, "GET", base+path, nil, nil)
+		return len(body)
 	}
 	page, script := size("/"), size("/ui.js")
 	resp, err := http.Get(base + "/events")
