@@ -57,6 +57,9 @@ func LivePath(dbPath string) string { return dbPath + ".live" }
 // maxSocketPath is the longest path a Unix socket address can hold.
 const maxSocketPath = 107
 
+// LiveActionTimeout bounds the time the live socket gives an action.
+const LiveActionTimeout = 30 * time.Second
+
 // LiveAction is an action a client may ask of the running process over the
 // live socket (see ServeLiveActions). It returns a one-line message.
 type LiveAction func() (string, error)
@@ -138,6 +141,9 @@ func serveLiveConn(c net.Conn, dbPath string, status func() LiveStatus, actions 
 	if err != nil {
 		return
 	}
+	// An action may wait for the DB's writer (a commit under way, a slow
+	// disk): it gets longer than the status.
+	_ = c.SetDeadline(time.Now().Add(LiveActionTimeout))
 	var req liveRequest
 	rep := liveReply{}
 	if err := json.Unmarshal(line, &req); err != nil {
@@ -151,7 +157,6 @@ func serveLiveConn(c net.Conn, dbPath string, status func() LiveStatus, actions 
 	} else {
 		rep.OK, rep.Message = true, msg
 	}
-	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
 	_ = json.NewEncoder(c).Encode(rep)
 }
 
@@ -199,7 +204,8 @@ func readJSONLine(r *bufio.Reader, v any) error {
 }
 
 // RequestLive asks the process running the DB at dbPath to carry out an
-// action (see ServeLiveActions) and returns its message. A refusal wraps
+// action (see ServeLiveActions) and returns its message; timeout bounds
+// the whole exchange (LiveActionTimeout is the server's bound). A refusal wraps
 // ErrLiveForbidden or ErrLiveUnknownAction; no process, ErrNotLive.
 func RequestLive(dbPath, action string, timeout time.Duration) (string, error) {
 	lc, r, err := dialLive(dbPath, timeout)

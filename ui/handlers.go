@@ -136,13 +136,25 @@ func eventData(snaps []*Snapshot, sent []string) []byte {
 	return b
 }
 
-// openStopped opens DB path read-only for a moment, refusing a live one.
-func openStopped(path string, readOnly bool) (*store.DB, error) {
-	db, err := store.Open(path, &store.Options{ReadOnly: readOnly, NoCreate: true, Timeout: openTimeout})
-	if errors.Is(err, store.ErrLocked) {
-		return nil, &httpError{http.StatusConflict, path + " is in use by a running simpipe: this is available once it stops"}
+// openStopped opens DB path for a moment (read-only, or for writing to
+// retry), refusing a live one. The DB is the caller's until it calls the
+// returned function, which closes it: the dashboard's own opens take turns
+// (openMu), so that a write never finds the file locked by the poller.
+func (s *Server) openStopped(path string, readOnly bool) (*store.DB, func(), error) {
+	s.openMu.Lock()
+	timeout := openTimeout
+	if !readOnly {
+		timeout = writeOpenTimeout
 	}
-	return db, err
+	db, err := store.Open(path, &store.Options{ReadOnly: readOnly, NoCreate: true, Timeout: timeout})
+	if err != nil {
+		s.openMu.Unlock()
+		if errors.Is(err, store.ErrLocked) {
+			return nil, nil, &httpError{http.StatusConflict, path + " is in use by a running simpipe: this is available once it stops"}
+		}
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); s.openMu.Unlock() }, nil
 }
 
 // report serves the DB's HTML report (package report), as 'simpipe report'
@@ -154,11 +166,11 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page, err := func() ([]byte, error) {
-		db, err := openStopped(path, true)
+		db, done, err := s.openStopped(path, true)
 		if err != nil {
 			return nil, err
 		}
-		defer db.Close()
+		defer done()
 		data, err := report.Gather(db, report.Options{Stage: r.URL.Query().Get("stage"), Version: s.opts.Version})
 		if err != nil {
 			return nil, err
@@ -236,11 +248,11 @@ func (s *Server) game(w http.ResponseWriter, r *http.Request) {
 		cfg   *store.Config
 	)
 	err = func() error {
-		db, err := openStopped(path, true)
+		db, done, err := s.openStopped(path, true)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		defer done()
 		st := db.Stage(stageName)
 		if cfg, err = st.Config(); err != nil {
 			return err
@@ -343,11 +355,11 @@ func (s *Server) retry(w http.ResponseWriter, r *http.Request) (string, error) {
 		}
 		return liveAction(path, "retry")
 	}
-	db, err := openStopped(path, false)
+	db, done, err := s.openStopped(path, false)
 	if err != nil {
 		return "", err
 	}
-	defer db.Close()
+	defer done()
 	n, err := db.Stage(stage).Reissue(nil)
 	if errors.Is(err, store.ErrNoRun) {
 		return "", &httpError{http.StatusNotFound, fmt.Sprintf("%s: %v in stage %q", path, err, stage)}
@@ -371,7 +383,7 @@ func (s *Server) stopRun(w http.ResponseWriter, r *http.Request) (string, error)
 }
 
 func liveAction(path, action string) (string, error) {
-	msg, err := pipeline.RequestLive(path, action, liveTimeout)
+	msg, err := pipeline.RequestLive(path, action, pipeline.LiveActionTimeout)
 	switch {
 	case errors.Is(err, pipeline.ErrNotLive):
 		return "", &httpError{http.StatusConflict, "no run is live on " + path}

@@ -58,6 +58,9 @@ type Server struct {
 	stop context.CancelFunc
 	done chan struct{}
 
+	// openMu is held while the dashboard has a DB open (see openStopped).
+	openMu sync.Mutex
+
 	// mu guards the fields below, written by the polling goroutine and
 	// read by the handlers.
 	mu     sync.Mutex
@@ -175,7 +178,9 @@ func (s *Server) snapshot(i int, path string, now time.Time) *Snapshot {
 	if prev != nil && prev.State == "stopped" && stamp == s.stamps[i] {
 		return prev
 	}
+	s.openMu.Lock()
 	snap, err := stoppedSnapshot(i, path)
+	s.openMu.Unlock()
 	if err != nil {
 		s.stamps[i] = fileStamp{}
 		return &Snapshot{Index: i, Path: path, State: "error", Error: err.Error()}

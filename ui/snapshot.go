@@ -69,6 +69,10 @@ const MaxFailures = 20
 // starts holds it, and the dashboard then reads the live socket instead.
 const openTimeout = 200 * time.Millisecond
 
+// writeOpenTimeout is how long a retry waits for the lock of a stopped DB
+// (an inspect may be reading it).
+const writeOpenTimeout = 2 * time.Second
+
 // liveTimeout bounds one live-socket exchange.
 const liveTimeout = time.Second
 
