@@ -281,7 +281,7 @@ func TestEscaping(t *testing.T) {
 	pages := map[string][]string{
 		"/db/0/game?index=" + itoa(played): {"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;mv(", "&lt;b&gt;board&lt;/b&gt;"},
 		"/db/0/game?index=" + itoa(failed): {"&lt;img src=x onerror=alert(2)&gt;"},
-		"/db/0/report":                     {"&lt;script&gt;alert(1)&lt;/script&gt;"},
+		"/db/0/report":                     {"&lt;script&gt;alert(1)&lt;/script&gt;", "<svg", "Game length"}, // the report, with its plots
 		"/":                                {},
 	}
 	for p, want := range pages {
