@@ -218,6 +218,13 @@ func (s *Session) Run(ctx context.Context, exec Executor) (*Summary, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// A stop by signal shows in the live status too. (Run's own cancel at
+	// its end sets it as well, once the socket is closed.)
+	context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.stopping = true
+		s.mu.Unlock()
+	})
 	s.mu.Lock()
 	s.cancelRun = cancel
 	if s.stopping {

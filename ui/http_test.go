@@ -312,3 +312,22 @@ func TestEscaping(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// TestBusyDB: a DB held by a process that serves no live status (train,
+// eval) is shown as busy, and the dashboard's polling does not fail.
+func TestBusyDB(t *testing.T) {
+	path := evilDB(t)
+	db, err := store.Open(path, nil) // holds the lock, as a running train would
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	hs := newServer(t, ui.Options{Files: []string{path}, LoopbackOnly: true})
+	code, body, _ := do(t, "GET", hs.URL+"/api/status", nil, nil)
+	if code != 200 || !strings.Contains(body, `"state":"busy"`) || !strings.Contains(body, "serves no live status") {
+		t.Fatalf("status of a held DB: %d %.300s", code, body)
+	}
+	if code, _, _ := do(t, "GET", hs.URL+"/db/0/report", nil, nil); code != http.StatusConflict {
+		t.Fatalf("report of a held DB: %d, want 409", code)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/pipeline"
+	"github.com/simpipe/simpipe/store"
 )
 
 // TokenHeader is the request header that carries the token. A form posted
@@ -183,7 +184,11 @@ func (s *Server) snapshot(i int, path string, now time.Time) *Snapshot {
 	s.openMu.Unlock()
 	if err != nil {
 		s.stamps[i] = fileStamp{}
-		return &Snapshot{Index: i, Path: path, State: "error", Error: err.Error()}
+		msg := err.Error()
+		if errors.Is(err, store.ErrLocked) {
+			msg = "in use by a simpipe process that serves no live status (train, eval or an older simpipe); shown once it stops"
+		}
+		return &Snapshot{Index: i, Path: path, State: "busy", Error: msg}
 	}
 	s.stamps[i] = stamp
 	return snap

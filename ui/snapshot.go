@@ -15,7 +15,9 @@ import (
 type Snapshot struct {
 	Index int    `json:"i"`
 	Path  string `json:"path"`
-	// State is "live" (a process runs it), "stopped" or "error".
+	// State is "live" (a process runs it and serves its live status),
+	// "stopped", "busy" (a process holds it without a live status) or
+	// "error".
 	State string `json:"state"`
 	Error string `json:"error,omitempty"`
 	// Live, for a live DB.
