@@ -76,6 +76,7 @@ type cli struct {
 	Retry      retryCmd                     `cmd:"" help:"Reissue failed jobs so that the next run replays their failed games."`
 	Compact    compactCmd                   `cmd:"" help:"Rewrite a checkpoint DB without its free pages (verified before it replaces the file)."`
 	Completion kongplete.InstallCompletions `cmd:"" name:"install-completions" help:"Install shell completion for simpipe (bash, zsh, fish); -uninstall removes it."`
+	UI         uiCmd                        `cmd:"" name:"ui" help:"Serve a live dashboard of checkpoint DBs in the browser: progress, failures, reports, replays; retry and stop from the page."`
 	Report     reportCmd                    `cmd:"" help:"Write an HTML report of a checkpoint DB: config, totals, digest and plots (games/s, lengths, outcomes, training, evaluations)."`
 	Worker     workerCmd                    `cmd:"" help:"Play jobs of runs started with 'run --nats': pull them from NATS JetStream, publish the results."`
 	NATSServer natsServerCmd                `cmd:"" name:"nats-server" help:"Run a NATS server with JetStream on a file store for 'run --nats' and 'worker'."`

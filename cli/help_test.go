@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden help files in testda
 // go test ./cli -run TestHelpGolden -update.
 func TestHelpGolden(t *testing.T) {
 	commands := []string{"", "run", "inspect", "show", "games", "train", "eval", "play", "move", "perft", "export", "jobs",
-		"retry", "compact", "report", "worker", "nats-server"}
+		"retry", "compact", "report", "ui", "worker", "nats-server"}
 	for _, cmd := range commands {
 		name := cmd
 		if name == "" {

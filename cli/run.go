@@ -130,7 +130,10 @@ func (c *runCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error 
 	}
 	cfg := def.Config
 
-	sess, err := pipeline.StartSession(stage, def, pipeline.SessionOptions{DBPath: c.DB, Workers: c.Workers, Metrics: metricsLn})
+	sess, err := pipeline.StartSession(stage, def, pipeline.SessionOptions{DBPath: c.DB, Workers: c.Workers, Metrics: metricsLn,
+		OnStop: func() {
+			fmt.Fprintf(s.err, "\n%s: stop requested (simpipe ui): finishing the games in flight and committing them\n", progName)
+		}})
 	if err != nil {
 		return err
 	}

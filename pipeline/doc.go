@@ -27,7 +27,9 @@
 //
 // A Session adds what a command shows: the live status on a socket beside
 // the DB for other processes (ServeLive, QueryLive), Prometheus metrics,
-// and the Summary at the end.
+// and the Summary at the end. Its socket also takes two actions from the
+// user who owns the DB (RequestLive): "stop", which cancels the run as the
+// first Ctrl-C does, and "retry", which reissues the failed jobs.
 //
 // # Stopping
 //

@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/simpipe/simpipe/dataflow"
@@ -24,6 +26,10 @@ type SessionOptions struct {
 	// Sink tunes commit grouping; its OnCommit, if set, is chained after
 	// the session's (see Options.Sink).
 	Sink dataflow.SinkOptions
+	// OnStop, if not nil, is called (on the live socket's goroutine) when
+	// a stop is requested over the live socket, before the run is stopped,
+	// so that the command can say so as it does for Ctrl-C.
+	OnStop func()
 }
 
 // Session is one command's run of a stage under the common lifecycle,
@@ -41,6 +47,14 @@ type Session struct {
 	liveErr   error
 	metrics   *metrics.Metrics
 	server    *metrics.Server
+
+	// mu guards the fields below, shared by Run's goroutine, the sink's
+	// commit hook and the live socket's goroutines.
+	mu        sync.Mutex
+	cancelRun context.CancelFunc // set by Run while it runs
+	stopping  bool               // a stop was requested (before or during Run)
+	failures  []LiveFailure      // the last MaxRecentFailures failed games
+	lastFail  uint64             // failed games at the last commit seen
 }
 
 // StartSession starts the live status and the metrics of a run of def in
@@ -50,11 +64,14 @@ func StartSession(stage *store.Stage, def *Definition, opts SessionOptions) (*Se
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{stage: stage, def: def, opts: opts, prog: &Progress{}, start: time.Now(), startDone: agg.Finished()}
+	s := &Session{stage: stage, def: def, opts: opts, prog: &Progress{}, start: time.Now(), startDone: agg.Finished(), lastFail: agg.Failed}
 	startProgress(s.prog, def, agg) // for a display started before Run
 	liveCtx, stop := context.WithCancel(context.Background())
 	s.stopLive = stop
-	s.liveErr = ServeLive(liveCtx, opts.DBPath, s.liveStatus)
+	s.liveErr = ServeLiveActions(liveCtx, opts.DBPath, s.liveStatus, map[string]LiveAction{
+		"stop":  s.requestStop,
+		"retry": s.retryFailed,
+	})
 	if opts.Metrics != nil {
 		s.metrics = metrics.New(metrics.Source{Progress: s.prog, DBSize: func() int64 {
 			fi, err := os.Stat(opts.DBPath)
@@ -71,11 +88,84 @@ func StartSession(stage *store.Stage, def *Definition, opts SessionOptions) (*Se
 func (s *Session) liveStatus() LiveStatus {
 	el := time.Since(s.start)
 	done := s.prog.Done.Load()
-	return LiveStatus{
+	st := LiveStatus{
 		PID: os.Getpid(), DB: s.opts.DBPath, GamesTotal: s.prog.Total.Load(), GamesDone: done,
 		Failed: s.prog.Failed.Load(), JobsInFlight: s.prog.InFlight.Load(), Workers: s.opts.Workers,
 		GamesPerSec: float64(done-s.startDone) / el.Seconds(), Uptime: el.Round(time.Second).String(),
+		Game: s.def.Config.Game, Stage: s.stage.Name(), Jobs: s.def.Config.Jobs, Commits: s.prog.Commits.Load(),
 	}
+	if agg, err := s.stage.Aggregate(); err == nil {
+		st.JobsDone, st.JobsFailed = agg.JobsDone, agg.JobsFailed
+	}
+	s.mu.Lock()
+	st.Stopping = s.stopping
+	st.RecentFailures = append([]LiveFailure(nil), s.failures...)
+	s.mu.Unlock()
+	return st
+}
+
+// requestStop is the live socket's stop action: it stops the run as the
+// first Ctrl-C does (the games in flight finish and are committed; Run
+// returns ErrInterrupted).
+func (s *Session) requestStop() (string, error) {
+	s.mu.Lock()
+	already := s.stopping
+	s.stopping = true
+	cancel := s.cancelRun
+	s.mu.Unlock()
+	if already {
+		return "the run is already stopping", nil
+	}
+	if s.opts.OnStop != nil {
+		s.opts.OnStop()
+	}
+	if cancel != nil {
+		cancel()
+	}
+	return "stopping: finishing the games in flight and committing them", nil
+}
+
+// retryFailed is the live socket's retry action: the failed jobs become
+// pending again (store.Stage.Reissue, as 'simpipe retry --failed' does).
+// This run plays those its job reading has not passed yet; the next run
+// plays the others.
+func (s *Session) retryFailed() (string, error) {
+	n, err := s.stage.Reissue(nil)
+	if err != nil {
+		return "", err
+	}
+	if n == 0 {
+		return "no failed jobs; nothing to retry", nil
+	}
+	return fmt.Sprintf("reissued %d failed jobs: this run replays those it has not reached yet, the next run the others", n), nil
+}
+
+// noteFailures keeps the failures of the commit's jobs when the commit
+// added failed games. Called on the sink's commit goroutine.
+func (s *Session) noteFailures(c dataflow.Commit) {
+	s.mu.Lock()
+	more := c.Failed > s.lastFail
+	s.lastFail = c.Failed
+	s.mu.Unlock()
+	if !more {
+		return
+	}
+	var found []LiveFailure
+	for _, j := range c.Jobs {
+		_, id, rec, err := s.stage.Game(j.First)
+		if err != nil || rec == nil {
+			continue
+		}
+		for _, f := range rec.Failures {
+			found = append(found, LiveFailure{Job: id, Game: f.Index, Attempts: f.Attempts, Error: f.Error, Stack: f.Stack})
+		}
+	}
+	s.mu.Lock()
+	s.failures = append(s.failures, found...)
+	if n := len(s.failures) - MaxRecentFailures; n > 0 {
+		s.failures = append(s.failures[:0], s.failures[n:]...)
+	}
+	s.mu.Unlock()
 }
 
 // Progress returns the run's live counters, for a display.
@@ -116,15 +206,31 @@ type Summary struct {
 // aggregate of what is saved.
 func (s *Session) Run(ctx context.Context, exec Executor) (*Summary, error) {
 	sink := s.opts.Sink
-	if s.metrics != nil {
-		hook := sink.OnCommit
-		sink.OnCommit = func(c dataflow.Commit) {
+	hook := sink.OnCommit
+	sink.OnCommit = func(c dataflow.Commit) {
+		if s.metrics != nil {
 			s.metrics.OnCommit(c)
-			if hook != nil {
-				hook(c)
-			}
+		}
+		s.noteFailures(c)
+		if hook != nil {
+			hook(c)
 		}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// A stop by signal shows in the live status too. (Run's own cancel at
+	// its end sets it as well, once the socket is closed.)
+	context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.stopping = true
+		s.mu.Unlock()
+	})
+	s.mu.Lock()
+	s.cancelRun = cancel
+	if s.stopping {
+		cancel() // stopped over the live socket before Run
+	}
+	s.mu.Unlock()
 	runErr := Execute(ctx, s.stage, s.def, exec, Options{Sink: sink, Progress: s.prog})
 	s.stopLive()
 	sum := &Summary{Total: s.def.Config.Games, Played: s.prog.Played.Load(), Elapsed: time.Since(s.start)}

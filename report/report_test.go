@@ -18,6 +18,7 @@ import (
 
 	"github.com/simpipe/simpipe/eval"
 	"github.com/simpipe/simpipe/game/builtin"
+	"github.com/simpipe/simpipe/internal/chromiumtest"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
 	"github.com/simpipe/simpipe/train"
@@ -305,22 +306,9 @@ func TestRateFigureLongRun(t *testing.T) {
 	}
 }
 
-// needChromium returns Chromium's path. Without Chromium the test is
-// skipped on a developer's machine; CI sets SIMPIPE_REQUIRE_CHROMIUM=1 (and
-// installs it), so there a missing Chromium fails the test instead.
-func needChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("SIMPIPE_REQUIRE_CHROMIUM") == "1" {
-		t.Fatal("Chromium is required (SIMPIPE_REQUIRE_CHROMIUM=1) but not installed")
-	}
-	t.Skip("Chromium is not installed (apt-get install chromium)")
-	return ""
-}
+// needChromium returns Chromium's path, or skips the test (see
+// chromiumtest.Need).
+func needChromium(t *testing.T) string { t.Helper(); return chromiumtest.Need(t) }
 
 // headless runs headless Chromium on the page with the extra arguments and
 // returns its standard output.
