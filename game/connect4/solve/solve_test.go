@@ -4,12 +4,16 @@ import (
 	"flag"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/connect4"
 )
 
-var seedFlag = flag.Uint64("solve.seed", 1, "seed of the randomized solver tests")
+var (
+	seedFlag    = flag.Uint64("solve.seed", 1, "seed of the randomized solver tests")
+	openingFlag = flag.Bool("solve.opening", false, "run TestOpening, which solves the first move (many CPU-minutes)")
+)
 
 // newState replays columns through connect4's own rules.
 func newState(t testing.TB, cols ...int) *connect4.State {
@@ -287,6 +291,81 @@ func TestAgainstMinimax(t *testing.T) {
 		if a.Score != want {
 			t.Fatalf("position %d: Analyze score %d, minimax %d", i, a.Score, want)
 		}
+		checkPreserving(t, sv, p, a)
 	}
 	t.Logf("%d positions: %d won, %d drawn, %d lost for the side to move; %d solver nodes", n, won, drawn, lost, nodes)
+}
+
+// checkPreserving compares Solver.Preserving with the scores of a.
+func checkPreserving(t *testing.T, sv *Solver, p Position, a Analysis) {
+	t.Helper()
+	var want uint8
+	for _, m := range a.Preserving() {
+		want |= 1 << m
+	}
+	v, keep := sv.Preserving(p)
+	if v != sign(a.Score) || keep != want {
+		t.Fatalf("Preserving: value %d keep %07b, want %d %07b (scores %v)\n%s", v, keep, sign(a.Score), want, a.Moves, p)
+	}
+}
+
+// TestConsistency checks, on random positions of 14 to 29 discs (too
+// early for minimax), that a position's score is the best of its moves'
+// scores, that Weak and Preserving agree with Solve, and that the
+// table's contents never change a result: a fresh solver and one that has
+// solved other positions agree.
+func TestConsistency(t *testing.T) {
+	n := 120
+	if testing.Short() {
+		n = 30
+	}
+	var rng game.RNG
+	warm := New(18)
+	for i, found := 0, 0; found < n; i++ {
+		rng.Seed(*seedFlag^0x14, uint64(i))
+		ply := 14 + rng.IntN(16)
+		s := randomPosition(&rng, ply)
+		if s == nil {
+			continue
+		}
+		found++
+		p, _ := FromState(s)
+		a, err := warm.Analyze(s, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := New(12).Solve(p); v != a.Score {
+			t.Fatalf("position %d: fresh Solve %d, best move %d\n%s", i, v, a.Score, s)
+		}
+		if v := warm.Weak(p); v != sign(a.Score) {
+			t.Fatalf("position %d: Weak %d, Solve %d\n%s", i, v, a.Score, s)
+		}
+		w, _ := warm.Analyze(s, true)
+		for j, m := range w.Moves {
+			if m.Score != sign(a.Moves[j].Score) {
+				t.Fatalf("position %d column %d: weak %d, exact %d\n%s", i, m.Move, m.Score, a.Moves[j].Score, s)
+			}
+		}
+		checkPreserving(t, warm, p, a)
+	}
+}
+
+// TestOpening checks the known values of x's first move (Allis 1988, Allen
+// 1989): the centre column wins, the two next to it draw, the others lose.
+// Mirror images share table entries, so columns 4 to 6 cost little once 0
+// to 2 are solved.
+func TestOpening(t *testing.T) {
+	if !*openingFlag {
+		t.Skip("solves the first move: many CPU-minutes; run with -solve.opening")
+	}
+	want := [Cols]int{-1, -1, 0, 1, 0, -1, -1}
+	sv := New(25)
+	for _, c := range columnOrder {
+		start := time.Now()
+		got := -sv.Weak(Position{}.Play(c))
+		t.Logf("x plays column %d: %+d (%v, %d nodes so far)", c, got, time.Since(start).Round(time.Millisecond), sv.Nodes())
+		if got != want[c] {
+			t.Errorf("column %d: value %d, want %d", c, got, want[c])
+		}
+	}
 }

@@ -44,8 +44,8 @@ func (s *Solver) Reset() { s.tt.reset(); s.nodes = 0 }
 
 // WinScore is the score of a win for the side to move by a disc dropped
 // when n discs are on the board: 22 minus the number of discs the winner has
-// then played, so a faster win scores higher (21 for a win with the fourth
-// disc... never reached, 1 for a win with the 21st).
+// then played, so a faster win scores higher (18 for a win with the fourth
+// disc, 1 for a win with the 21st).
 func WinScore(n int) int { return (Cells + 1 - n) / 2 }
 
 // Solve returns the exact score of p for the side to move: positive when it
@@ -254,4 +254,40 @@ func (s *Solver) Analyze(st game.State, weak bool) (Analysis, error) {
 		a.Score = max(a.Score, scores[m])
 	}
 	return a, nil
+}
+
+// Preserving returns the value of p for the side to move (1 win, 0 draw,
+// -1 loss) and the set of columns that keep it: the winning moves of a won
+// position, the drawing moves of a drawn one, every legal move of a lost
+// one. It needs one null-window search per column to find the wins and, in
+// a position without one, one more to tell draws from losses, which is
+// cheaper than a weak MoveScores. p must not be a finished game.
+func (s *Solver) Preserving(p Position) (value int, keep uint8) {
+	var legal, wins uint8
+	for c := 0; c < Cols; c++ {
+		if !p.CanPlay(c) {
+			continue
+		}
+		legal |= 1 << c
+		// The mover wins by c when the child scores at most -1 for the
+		// opponent.
+		if p.IsWinningMove(c) || !s.Exceeds(p.Play(c), -1) {
+			wins |= 1 << c
+		}
+	}
+	if wins != 0 {
+		return 1, wins
+	}
+	var draws uint8
+	for c := 0; c < Cols; c++ {
+		// No move wins, so every child scores at least 0 for the
+		// opponent; exactly 0 is a draw.
+		if legal&(1<<c) != 0 && (p.moves == Cells-1 || !s.Exceeds(p.Play(c), 0)) {
+			draws |= 1 << c
+		}
+	}
+	if draws != 0 {
+		return 0, draws
+	}
+	return -1, legal
 }

@@ -1,0 +1,84 @@
+// Package solve is an exact connect-four solver and the yardstick built on
+// it: a set of positions from strong self-play whose value-preserving moves
+// are known, and a measurement of how often a simpipe player finds one.
+//
+// # Scores
+//
+// A score is from the point of view of the side to move: positive when it
+// wins, 0 for a draw, negative when it loses. A win scores 22 minus the
+// number of discs the winner has played when it completes four (WinScore),
+// so faster wins score higher and slower losses score higher: 18 for a win
+// with the fourth disc, 1 for a win with the 21st (the last).
+//
+//	sv := solve.New(0)                    // 64 MiB table, reused between calls
+//	a, err := sv.Analyze(state, false)    // a connect4 state: its score and every move's
+//	p, err := solve.FromColumns([]int{3, 3, 2})
+//	v := sv.Weak(p)                       // 1 win, 0 draw, -1 loss: much cheaper
+//	value, keep := sv.Preserving(p)       // the columns that keep the value
+//
+// # How it searches
+//
+// The method is the one of Pascal Pons' solver (blog.gamesolver.org):
+// positions are two bitboards in connect4's layout (the side to move's discs
+// and all discs, a sentinel bit on every column); negamax with alpha-beta
+// searches only the moves that do not let the opponent win at once (the only
+// block when it threatens one cell, nothing when it threatens two, never the
+// cell under one of its winning cells), which also bounds every score before
+// any move is tried; moves are tried by the number of cells they threaten to
+// complete, ties centre first; a transposition table keeps one lower or upper
+// bound per position under its full 49-bit key, a position and its mirror
+// image sharing an entry; and Solve finds the exact score by null-window
+// searches that halve the possible range, testing small absolute scores
+// (fast wins and losses) first, which is iterative deepening on the score.
+// Weak searches only the windows around 0.
+//
+// Results are exact whatever the table holds, so a Solver can be reused
+// across positions and games; only the time changes.
+//
+// # Checks
+//
+// The tests compare the exact score of 300 random positions with 30 to 36
+// discs, and of each of their moves, with a plain minimax over connect4's own
+// State (no pruning, no table, no bitboard of this package); check on random
+// positions of 14 to 29 discs that a position's score is the best of its
+// moves', that Weak and Preserving agree with Solve, and that a fresh and a
+// well-used table agree; check hand-built positions (an immediate win, making
+// and facing a double threat, a forced block); and, behind -solve.opening
+// because it takes minutes, the known values of the first move (Allis, Allen
+// 1988): only the centre column wins, the columns next to it draw, the others
+// lose.
+//
+// # The yardstick
+//
+// testdata/positions.jsonl (Positions) holds 400 positions, one JSON object
+// a line: the moves from the empty board in connect4's notation, the ply,
+// the value for the side to move (1 won, 0 drawn) and the value-preserving
+// moves ("keep": the winning moves of a won position, the drawing moves of
+// a drawn one). Every position has 10 to 32 discs, a side to move that is not
+// lost, and at most 3 value-preserving moves; TestShippedSet checks the form
+// of every line and solves every tenth, so the file cannot drift.
+//
+// The positions come from self-play (Generate, run by
+// `make c4-positions`): game i, seeded by game.NewRNG(1, i), opens with ten
+// plies of plain mcts at 2,000 iterations for both sides, then both sides
+// play perfectly with noise: with chance 10 % a uniformly random legal move,
+// otherwise a uniformly random value-preserving move. Of each game's
+// positions at plies 10 to 32 that qualify, one is drawn uniformly, and
+// positions already in the set are skipped. mcts at 2,000 iterations plays a
+// sound opening (centre first, no early blunders) where solving every move
+// would cost minutes; after it, the players are perfect but for the noise,
+// which is what makes positions in which a wrong move can be played, and won
+// as well as drawn positions for either side.
+//
+// Measure asks a player for its move in each position (a fresh player per
+// position, its RNG seeded by game.NewRNG(seed, i)) and reports the share of
+// value-preserving choices with a Wilson 95 % interval, broken down by value,
+// ply and kind ("win now": the side to move can win at once; "block": it
+// must stop an immediate win; "quiet": neither). From the command line:
+//
+//	make c4-accuracy PLAYER='mcts:iterations=2000'
+//	make c4-accuracy PLAYER='ai:iterations=200,file=ai.json' C4FLAGS='-workers 2 -json'
+//	go run ./internal/c4bench -player 'greedy:file=ai.json' -n 100
+//
+// The player spec is one seat's, as for simpipe run --players.
+package solve
