@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/simpipe/simpipe/ai"
@@ -35,6 +36,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	player := fs.String("player", "", "player spec, one seat (random, greedy:file=ai.json, mcts:iterations=2000, ai:iterations=200,file=ai.json)")
 	setFile := fs.String("set", "", "position set (JSON Lines); default: the set built into game/connect4/solve")
 	n := fs.Int("n", 0, "measure only the first N positions (0: all)")
+	kinds := fs.String("kind", "", `measure only positions of these kinds, comma-separated: "win now", "block", "quiet" (default: all)`)
 	seed := fs.Uint64("seed", 1, "seed of the player's RNG: position i gets game.NewRNG(seed, i)")
 	workers := fs.Int("workers", 1, "positions measured at once; results do not depend on it")
 	asJSON := fs.Bool("json", false, "print the result as JSON, with every choice")
@@ -79,6 +81,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *kinds != "" {
+		if entries, err = filterKinds(entries, *kinds); err != nil {
+			return err
+		}
+	}
 	if *n > 0 && *n < len(entries) {
 		entries = entries[:*n]
 	}
@@ -114,12 +121,39 @@ func run(args []string, stdout, stderr io.Writer) error {
 			solve.Accuracy
 		}{canon, *seed, acc})
 	}
-	fmt.Fprintf(stdout, "%s: value-preserving move in %d of %d positions: %.1f %% (Wilson 95 %%: %.1f-%.1f %%), seed %d\n",
-		canon, acc.Hits, acc.Positions, 100*acc.Rate, 100*acc.Low, 100*acc.High, *seed)
+	what := "positions"
+	if *kinds != "" {
+		what = "positions of kind " + *kinds
+	}
+	fmt.Fprintf(stdout, "%s: value-preserving move in %d of %d %s: %.1f %% (Wilson 95 %%: %.1f-%.1f %%), seed %d\n",
+		canon, acc.Hits, acc.Positions, what, 100*acc.Rate, 100*acc.Low, 100*acc.High, *seed)
 	for _, gr := range acc.Groups {
 		fmt.Fprintf(stdout, "  %-10s %4d/%-4d %5.1f %%  (%.1f-%.1f %%)\n", gr.Name, gr.Hits, gr.Positions, 100*gr.Rate, 100*gr.Low, 100*gr.High)
 	}
 	return nil
+}
+
+// filterKinds keeps the entries whose Kind is in the comma-separated list.
+func filterKinds(entries []solve.Entry, list string) ([]solve.Entry, error) {
+	want := map[string]bool{}
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		if k != "win now" && k != "block" && k != "quiet" {
+			return nil, fmt.Errorf("-kind: unknown kind %q (win now, block, quiet)", k)
+		}
+		want[k] = true
+	}
+	var out []solve.Entry
+	for _, e := range entries {
+		k, err := e.Kind()
+		if err != nil {
+			return nil, err
+		}
+		if want[k] {
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 func loadSet(path string) ([]solve.Entry, error) {

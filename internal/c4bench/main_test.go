@@ -62,6 +62,7 @@ func TestBadInput(t *testing.T) {
 		{"-player", "nosuch"},
 		{"-player", "random,random,random"},
 		{"-player", "random,mcts"},
+		{"-player", "random", "-kind", "loud"},
 		{"-player", "random", "-set", "/nonexistent"},
 		{"-player", "random", "extra"},
 	} {
@@ -69,5 +70,15 @@ func TestBadInput(t *testing.T) {
 		if err := run(args, &out, &errOut); err == nil {
 			t.Errorf("run %q succeeded", args)
 		}
+	}
+}
+
+func TestKind(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"-player", "random", "-kind", "quiet", "-quiet"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "win now") || strings.Contains(out.String(), "block") || !strings.Contains(out.String(), "quiet") {
+		t.Fatalf("output:\n%s", out.String())
 	}
 }
