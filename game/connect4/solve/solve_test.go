@@ -59,6 +59,21 @@ func minimax(s connect4.State, n int) int {
 	return best
 }
 
+// randomPositions returns n positions of random games seeded by -solve.seed
+// and salt, each after a ply drawn from [minPly, minPly+spread); games that
+// end before are skipped.
+func randomPositions(salt uint64, n, minPly, spread int) []*connect4.State {
+	var rng game.RNG
+	var out []*connect4.State
+	for i := uint64(0); len(out) < n; i++ {
+		rng.Seed(*seedFlag^salt, i)
+		if s := randomPosition(&rng, minPly+rng.IntN(spread)); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // randomPosition plays a seeded random game and returns the state after
 // ply discs, or nil when the game ended before.
 func randomPosition(rng *game.RNG, ply int) *connect4.State {
@@ -236,21 +251,14 @@ func TestAgainstMinimax(t *testing.T) {
 	if testing.Short() {
 		n = 60
 	}
-	var rng game.RNG
 	sv := New(18)
 	var nodes, won, drawn, lost int
-	for i, found := 0, 0; found < n; i++ {
-		rng.Seed(*seedFlag^0x30, uint64(i))
-		ply := 30 + rng.IntN(7)
-		s := randomPosition(&rng, ply)
-		if s == nil {
-			continue
-		}
-		found++
+	for i, s := range randomPositions(0x30, n, 30, 7) {
 		p, err := FromState(s)
 		if err != nil {
 			t.Fatal(err)
 		}
+		ply := p.Moves()
 		want := minimax(*s, ply)
 		switch {
 		case want > 0:
@@ -319,16 +327,8 @@ func TestConsistency(t *testing.T) {
 	if testing.Short() {
 		n = 30
 	}
-	var rng game.RNG
 	warm := New(18)
-	for i, found := 0, 0; found < n; i++ {
-		rng.Seed(*seedFlag^0x14, uint64(i))
-		ply := 14 + rng.IntN(16)
-		s := randomPosition(&rng, ply)
-		if s == nil {
-			continue
-		}
-		found++
+	for i, s := range randomPositions(0x14, n, 14, 16) {
 		p, _ := FromState(s)
 		a, err := warm.Analyze(s, false)
 		if err != nil {
