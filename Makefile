@@ -88,7 +88,7 @@ C4FLAGS   ?=
 c4-accuracy:
 	$(GO) run ./internal/c4bench -player '$(PLAYER)' $(C4FLAGS)
 
-# Regenerate the yardstick's position set (about 15 CPU-minutes; the shipped
+# Regenerate the yardstick's position set (about 4 CPU-minutes; the shipped
 # file is what counts, since a change to the mcts player changes the games).
 c4-positions:
 	$(GO) run ./internal/c4bench -generate -positions 400 -gen-seed 1 -out game/connect4/solve/testdata/positions.jsonl
