@@ -233,14 +233,24 @@ func TestMeasure(t *testing.T) {
 	if expect < r1.Low || expect > r1.High {
 		t.Errorf("random: %d/%d hits, interval %.3f-%.3f, expected rate %.3f", r1.Hits, r1.Positions, r1.Low, r1.High, expect)
 	}
-	total := 0
-	for _, g := range r1.Groups {
-		if g.Name == "won" || g.Name == "drawn" {
-			total += g.Positions
+	// Every group holds the positions it names.
+	want := map[string]int{}
+	for _, e := range entries {
+		k, _ := e.Kind()
+		want[k]++
+		want[plyBand(e.Ply)]++
+		if e.Value == 1 {
+			want["won"]++
+		} else {
+			want["drawn"]++
 		}
 	}
-	if total != len(entries) {
-		t.Errorf("value groups hold %d positions, want %d", total, len(entries))
+	got := map[string]int{}
+	for _, g := range r1.Groups {
+		got[g.Name] = g.Positions
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups hold %v, want %v", got, want)
 	}
 	t.Logf("random: %.3f (%.3f-%.3f), expected %.3f; groups %s", r1.Rate, r1.Low, r1.High, expect, groupLine(r1))
 }
@@ -283,6 +293,19 @@ func TestPlayer(t *testing.T) {
 		// At the end the winner is the side that was winning.
 		if w := s.Winners(); (w != 0) != (want == -1) {
 			t.Fatalf("entry %d: winners %v, value of the last mover %d", i, w, -want)
+		}
+	}
+}
+
+func TestKind(t *testing.T) {
+	for moves, want := range map[string]string{
+		"x0 o1 x0 o1 x0 o1":    "win now", // x completes column 0
+		"x0 o1 x0 o1 x0":       "block",   // o must cover column 0
+		"x0 o1 x0 o1 x0 o1 x2": "win now", // o both wins (column 1) and must block
+		"x3 o3":                "quiet",
+	} {
+		if got, err := (Entry{Moves: moves}).Kind(); err != nil || got != want {
+			t.Errorf("Kind(%s) = %q, %v; want %q", moves, got, err, want)
 		}
 	}
 }
