@@ -48,6 +48,9 @@ func TestShippedSet(t *testing.T) {
 	}
 	sv := New(22)
 	for i := 0; i < len(entries); i += step {
+		if testing.Short() && entries[i].Ply < 14 { // the early ones take seconds
+			continue
+		}
 		checkEntryValue(t, sv, i, entries[i])
 	}
 }

@@ -325,7 +325,7 @@ func checkPreserving(t *testing.T, sv *Solver, p Position, a Analysis) {
 func TestConsistency(t *testing.T) {
 	n := 120
 	if testing.Short() {
-		n = 30
+		n = 15
 	}
 	warm := New(18)
 	for i, s := range randomPositions(0x14, n, 14, 16) {
