@@ -56,7 +56,8 @@
 // moves ("keep": the winning moves of a won position, the drawing moves of
 // a drawn one). Every position has 10 to 32 discs, a side to move that is not
 // lost, and at most 3 value-preserving moves; TestShippedSet checks the form
-// of every line and solves every tenth, so the file cannot drift.
+// of every line and solves every 20th (every one with -solve.fullset), so
+// the file cannot drift unnoticed.
 //
 // The positions come from self-play (Generate, run by
 // `make c4-positions`): game i, seeded by game.NewRNG(1, i), opens with ten
