@@ -9,7 +9,7 @@ RUN_GAMES ?= 100000
 RUN_PLAYERS ?= mcts:iterations=100,random
 FUZZTIME  ?= 20s
 
-.PHONY: all build run test test-race test-resume crashtest bench lint fuzz claims clean
+.PHONY: all build run test test-race test-resume crashtest bench lint fuzz claims c4-accuracy c4-positions clean
 
 all: build
 
@@ -81,6 +81,20 @@ fuzz:
 # Train and evaluate the AI claims with simpipe itself (several minutes).
 claims: build
 	scripts/claims.sh ./$(BIN)
+
+# Connect four against perfect play (issue #11): the share of the yardstick
+# positions (game/connect4/solve) in which PLAYER, one seat's spec, picks a
+# value-preserving move, with a Wilson 95 % interval. C4FLAGS adds flags
+# (-n 100, -workers 2, -json, -seed 2).
+PLAYER    ?= mcts:iterations=2000
+C4FLAGS   ?=
+c4-accuracy:
+	$(GO) run ./internal/c4bench -player '$(PLAYER)' $(C4FLAGS)
+
+# Regenerate the yardstick's position set (about 4 CPU-minutes; the shipped
+# file is what counts, since a change to the mcts player changes the games).
+c4-positions:
+	$(GO) run ./internal/c4bench -generate -positions 400 -gen-seed 1 -out game/connect4/solve/testdata/positions.jsonl
 
 clean:
 	rm -rf bin $(RUN_DB) $(RUN_DB).live
