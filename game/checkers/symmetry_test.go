@@ -1,0 +1,61 @@
+package checkers_test
+
+import (
+	"testing"
+
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/checkers"
+	"github.com/simpipe/simpipe/game/gametest"
+)
+
+// imageStart returns the image of the initial position under perm, or nil
+// when it puts pieces on light squares.
+func imageStart(_ string, perm []int) game.State {
+	g := checkers.Game{}
+	st := g.NewState().(game.BoardState)
+	rows := make([][]byte, 8)
+	for r := range rows {
+		rows[r] = []byte("........")
+	}
+	for i := 0; i < 64; i++ {
+		if seat, piece := st.Cell(i); seat >= 0 {
+			j := perm[i]
+			rows[j/8][j%8] = [2]string{"o8", "+*"}[seat][piece]
+		}
+	}
+	s := make([]string, 8)
+	for r := range rows {
+		s[r] = string(rows[r])
+	}
+	img, err := g.FromBoard(s, 0)
+	if err != nil {
+		return nil
+	}
+	return img
+}
+
+// TestNoSymmetries checks that checkers declares none and that each map of
+// the square fails the check, so that declaring one would be caught.
+func TestNoSymmetries(t *testing.T) {
+	g := checkers.Game{}
+	if s := g.Structure().Symmetries; len(s) != 0 {
+		t.Errorf("checkers declares symmetries %v", s)
+	}
+	o := gametest.SymmetryOptions{Games: 5, Start: imageStart}
+	for _, s := range game.Dihedral {
+		if err := gametest.Symmetries(g, []string{s}, o); err == nil {
+			t.Errorf("%s passes the check; it must not", s)
+		} else {
+			t.Logf("%s: %v", s, firstLine(err.Error()))
+		}
+	}
+}
+
+func firstLine(s string) string {
+	for i := range s {
+		if s[i] == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
