@@ -118,3 +118,34 @@ type QuantityState interface {
 	// Quantity returns quantity q (an index into Structure.Quantities) of seat.
 	Quantity(seat, q int) int
 }
+
+// Neighbour steps (row, col): a Square cell touches its 8 surrounding cells,
+// a HexGrid cell (r, c) touches (r-1, c), (r-1, c+1), (r, c+1), (r+1, c),
+// (r+1, c-1) and (r, c-1).
+var (
+	squareSteps = [][2]int{{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}}
+	hexSteps    = [][2]int{{-1, 0}, {-1, 1}, {0, 1}, {1, 0}, {1, -1}, {0, -1}}
+)
+
+// Steps returns the (row, col) offsets from a cell to its neighbours, in a
+// fixed order; nil for NoBoard. Callers must not modify it.
+func (t Topology) Steps() [][2]int {
+	switch t {
+	case Square:
+		return squareSteps
+	case HexGrid:
+		return hexSteps
+	}
+	return nil
+}
+
+// Neighbours appends the cells adjacent to cell i to dst, in Steps order.
+func (s Structure) Neighbours(dst []int, i int) []int {
+	r, c := i/s.Cols, i%s.Cols
+	for _, d := range s.Topology.Steps() {
+		if rr, cc := r+d[0], c+d[1]; rr >= 0 && rr < s.Rows && cc >= 0 && cc < s.Cols {
+			dst = append(dst, rr*s.Cols+cc)
+		}
+	}
+	return dst
+}
