@@ -63,6 +63,16 @@ type Settings struct {
 	// Window is how many iterations' games (this one and earlier) a fit
 	// reads.
 	Window int `json:"window"`
+	// Model is ModelLinear or ModelNTuple; empty picks DefaultModel (or,
+	// resuming, the stored kind). Settings stored before n-tuples have none
+	// and are linear.
+	Model string `json:"model,omitempty"`
+	// Lambda, Alpha and NTupleWeights set an n-tuple run (see ntuple.go):
+	// the TD(λ) parameter (1: outcome targets), the step size and the
+	// weights budget of the generated network.
+	Lambda        float64 `json:"lambda,omitempty"`
+	Alpha         float64 `json:"alpha,omitempty"`
+	NTupleWeights int     `json:"ntuple_weights,omitempty"`
 }
 
 // Options are how a training run is executed; they never change results.
@@ -91,8 +101,20 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts
 		return nil, err
 	}
 	s.Game = g.Spec()
+	stored, err := storedSettings(db)
+	if err != nil {
+		return nil, err
+	}
+	if err := resolveKind(g, &s, stored); err != nil {
+		return nil, err
+	}
 	if err := checkSettings(db, &s); err != nil {
 		return nil, err
+	}
+	if s.Model == ModelNTuple {
+		if err := storeInitialModel(db, g, s); err != nil {
+			return nil, err
+		}
 	}
 	log := opts.Log
 	if log == nil {
@@ -109,6 +131,12 @@ func Run(ctx context.Context, db *store.DB, reg *game.Registry, s Settings, opts
 		fmt.Fprintf(log, "iteration %d/%d: playing %d games (%s)\n", k, s.Iterations, s.GamesPerIteration, players(s, k))
 		if err := play(ctx, db, reg, g, s, k, opts); err != nil {
 			return nil, err
+		}
+		if s.Model == ModelNTuple {
+			if model, err = learnNTuple(db, g, s, k, opts.Version, log); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		fmt.Fprintf(log, "iteration %d/%d: fitting\n", k, s.Iterations)
 		if model, err = fitIteration(db, g, s, k, opts.Version); err != nil {
@@ -136,6 +164,9 @@ func checkSettings(db *store.DB, s *Settings) error {
 	if err := json.Unmarshal(raw, &old); err != nil {
 		return fmt.Errorf("%w: training settings: %v", store.ErrCorrupt, err)
 	}
+	if old.Model == "" {
+		old.Model = ModelLinear // stored before model kinds
+	}
 	cmp := old
 	cmp.Iterations = s.Iterations // iterations may grow
 	if cmp != *s {
@@ -152,7 +183,7 @@ func checkSettings(db *store.DB, s *Settings) error {
 
 // players returns iteration k's lineup spec.
 func players(s Settings, k int) string {
-	if k == 1 {
+	if k == 1 && s.Players != "" {
 		return s.Players
 	}
 	ref := "iteration-" + fmt.Sprint(k-1)
