@@ -30,7 +30,7 @@ type trainCmd struct {
 	Window            int     `default:"0" help:"Iterations of games each fit reads (this one and earlier ones; 0: 2 for linear, 1 for ntuple)."`
 	Lambda            float64 `default:"0.5" help:"ntuple: TD(λ) parameter, 0..1 (1: learn from game outcomes only)."`
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
-	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)." placeholder:"N"`
+	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
 	Output            string  `short:"o" required:"" help:"Where to write the final model (ai.json)." placeholder:"FILE"`
 	Workers           int     `default:"0" help:"Simulator goroutines (0: one per CPU)."`
 	Retries           int     `default:"2" help:"Replays of a game that panics."`

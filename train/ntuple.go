@@ -127,11 +127,11 @@ func learnIteration(db *store.DB, g game.Game, s Settings, k int, prev *ai.Model
 	first := max(1, k-s.Window+1)
 	for j := first; j <= k; j++ {
 		stage := db.Stage(StageName(j))
-		d, err := stage.Digest()
+		d, err := digestHex(stage)
 		if err != nil {
 			return nil, err
 		}
-		digests = append(digests, hex.EncodeToString(d[:]))
+		digests = append(digests, d)
 		err = eachGame(stage, func(i uint64, e store.GameEntry) {
 			if heldOut(s.Seed, j, i) {
 				return
@@ -172,6 +172,12 @@ func learnIteration(db *store.DB, g game.Game, s Settings, k int, prev *ai.Model
 		return nil, err
 	}
 	return m, nil
+}
+
+// digestHex returns the stage's results digest in hex.
+func digestHex(stage *store.Stage) (string, error) {
+	d, err := stage.Digest()
+	return hex.EncodeToString(d[:]), err
 }
 
 // eachGame calls fn with every completed game of stage in game-index order.

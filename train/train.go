@@ -10,7 +10,6 @@ package train
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -265,24 +264,14 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 	var values []int32
 	for j := first; j <= k; j++ {
 		stage := db.Stage(StageName(j))
-		d, err := stage.Digest()
+		d, err := digestHex(stage)
 		if err != nil {
 			return nil, err
 		}
-		digests = append(digests, hex.EncodeToString(d[:]))
-		err = stage.Results(func(c *store.Chunk) error {
-			for i := range c.Raw {
-				e, err := store.DecodeEntry(c.Raw[i], c.MoveBits)
-				if err != nil {
-					return err
-				}
-				if e.Status != store.Completed {
-					continue
-				}
-				key := uint64(j)<<40 | (c.First + uint64(i)) // unique across iterations
-				values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, allSeats, values)
-			}
-			return nil
+		digests = append(digests, d)
+		err = eachGame(stage, func(i uint64, e store.GameEntry) {
+			key := uint64(j)<<40 | i // unique across iterations
+			values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, allSeats, values)
 		})
 		if err != nil {
 			return nil, err

@@ -12,22 +12,8 @@ import (
 // when it puts pieces on light squares.
 func imageStart(_ string, perm []int) game.State {
 	g := checkers.Game{}
-	st := g.NewState().(game.BoardState)
-	rows := make([][]byte, 8)
-	for r := range rows {
-		rows[r] = []byte("........")
-	}
-	for i := 0; i < 64; i++ {
-		if seat, piece := st.Cell(i); seat >= 0 {
-			j := perm[i]
-			rows[j/8][j%8] = [2]string{"o8", "+*"}[seat][piece]
-		}
-	}
-	s := make([]string, 8)
-	for r := range rows {
-		s[r] = string(rows[r])
-	}
-	img, err := g.FromBoard(s, 0)
+	rows := gametest.ImageRows(g.NewState(), g.Structure(), perm, func(seat, piece int) byte { return [2]string{"o8", "+*"}[seat][piece] })
+	img, err := g.FromBoard(rows, 0)
 	if err != nil {
 		return nil
 	}

@@ -3,6 +3,7 @@ package gametest
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/simpipe/simpipe/game"
 )
@@ -153,4 +154,26 @@ func matchByEffect(a, b game.State, la, lb []game.Move, m game.Move, perm []int,
 		}
 	}
 	panic("unreachable: counts matched")
+}
+
+// ImageRows renders the image of st's board under perm as one string per
+// row, each cell the byte char gives for its (seat, piece), '.' when
+// empty: the input of the FromBoard constructors games have for tests.
+func ImageRows(st game.State, s game.Structure, perm []int, char func(seat, piece int) byte) []string {
+	rows := make([][]byte, s.Rows)
+	for r := range rows {
+		rows[r] = []byte(strings.Repeat(".", s.Cols))
+	}
+	bs := st.(game.BoardState)
+	for i := 0; i < s.Cells(); i++ {
+		if seat, piece := bs.Cell(i); seat >= 0 {
+			j := perm[i]
+			rows[j/s.Cols][j%s.Cols] = char(seat, piece)
+		}
+	}
+	out := make([]string, s.Rows)
+	for r := range rows {
+		out[r] = string(rows[r])
+	}
+	return out
 }

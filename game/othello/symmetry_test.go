@@ -11,22 +11,9 @@ import (
 // imageStart returns the image of the initial position under perm: the
 // rules are symmetric under all eight maps, the start only under four.
 func imageStart(_ string, perm []int) game.State {
-	st := othello.Game{}.NewState()
-	rows := make([][]byte, 8)
-	for r := range rows {
-		rows[r] = []byte("........")
-	}
-	for i := 0; i < 64; i++ {
-		if seat, _ := st.(game.BoardState).Cell(i); seat >= 0 {
-			j := perm[i]
-			rows[j/8][j%8] = "xo"[seat]
-		}
-	}
-	s := make([]string, 8)
-	for r := range rows {
-		s[r] = string(rows[r])
-	}
-	img, err := othello.FromBoard(s, 0)
+	g := othello.Game{}
+	rows := gametest.ImageRows(g.NewState(), g.Structure(), perm, func(seat, _ int) byte { return "xo"[seat] })
+	img, err := othello.FromBoard(rows, 0)
 	if err != nil {
 		return nil
 	}
