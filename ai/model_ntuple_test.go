@@ -114,3 +114,35 @@ func BenchmarkNTupleEvaluateConnect4(b *testing.B) {
 		ev.Evaluate(st, 0)
 	}
 }
+
+// TestNTupleWithFeatures: an n-tuple model may also carry generated
+// features; its logit is the sum of both parts.
+func TestNTupleWithFeatures(t *testing.T) {
+	g := modelTestGame(t, "connect4")
+	lin := connect4Model(t, g)
+	nt := ntupleModel(t, "connect4", 2)
+	both := *nt
+	both.Features, both.Weights = lin.Features, lin.Weights
+	both.Intercept = 0.1
+	back, err := ai.ParseModel(both.Canonical())
+	if err != nil {
+		t.Fatal(err)
+	}
+	evBoth, err := back.Evaluator(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	linOnly := *lin
+	linOnly.Intercept = 0
+	evLin, _ := linOnly.Evaluator(g)
+	evNT, _ := nt.Evaluator(g) // intercept 0.1
+	st := g.NewState()
+	for _, m := range []game.Move{3, 2, 3, 4} {
+		st.Apply(m)
+	}
+	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
+	// The seat that just moved (1), read directly.
+	if got, want := logit(evBoth.Evaluate(st, 1)), logit(evLin.Evaluate(st, 1))+logit(evNT.Evaluate(st, 1)); math.Abs(got-want) > 1e-9 {
+		t.Errorf("logit %v, want features + n-tuples = %v", got, want)
+	}
+}
