@@ -123,28 +123,19 @@ func learnIteration(db *store.DB, g game.Game, s Settings, k int, prev *ai.Model
 	r := newReplayer(g, e)
 	var trainLoss, heldLoss float64
 	var trainN, heldN int
-	var digests []string
 	first := max(1, k-s.Window+1)
-	for j := first; j <= k; j++ {
-		stage := db.Stage(StageName(j))
-		d, err := digestHex(stage)
-		if err != nil {
-			return nil, err
+	digests, err := eachWindowGame(db, first, k, func(j int, i uint64, e store.GameEntry) {
+		if heldOut(s.Seed, j, i) {
+			return
 		}
-		digests = append(digests, d)
-		err = eachGame(stage, func(i uint64, e store.GameEntry) {
-			if heldOut(s.Seed, j, i) {
-				return
-			}
-			r.replay(e.Moves)
-			for seat := range r.seats {
-				trainLoss += l.Learn(r.active[seat], outcome(e.Winners, seat).Score())
-				trainN += r.positions(seat)
-			}
-		})
-		if err != nil {
-			return nil, err
+		r.replay(e.Moves)
+		for seat := range r.seats {
+			trainLoss += l.Learn(r.active[seat], outcome(e.Winners, seat).Score())
+			trainN += r.positions(seat)
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	// The held-out games of this iteration, with the final weights.
 	err = eachGame(db.Stage(StageName(k)), func(i uint64, e store.GameEntry) {
@@ -174,10 +165,23 @@ func learnIteration(db *store.DB, g game.Game, s Settings, k int, prev *ai.Model
 	return m, nil
 }
 
-// digestHex returns the stage's results digest in hex.
-func digestHex(stage *store.Stage) (string, error) {
-	d, err := stage.Digest()
-	return hex.EncodeToString(d[:]), err
+// eachWindowGame calls fn with every completed game of iterations first
+// to k, oldest first and each in game-index order, and returns the stages'
+// results digests in hex.
+func eachWindowGame(db *store.DB, first, k int, fn func(j int, i uint64, e store.GameEntry)) ([]string, error) {
+	var digests []string
+	for j := first; j <= k; j++ {
+		stage := db.Stage(StageName(j))
+		d, err := stage.Digest()
+		if err != nil {
+			return nil, err
+		}
+		digests = append(digests, hex.EncodeToString(d[:]))
+		if err := eachGame(stage, func(i uint64, e store.GameEntry) { fn(j, i, e) }); err != nil {
+			return nil, err
+		}
+	}
+	return digests, nil
 }
 
 // eachGame calls fn with every completed game of stage in game-index order.

@@ -248,7 +248,6 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 	first := max(1, k-s.Window+1)
 	// Sample about MaxSamples positions over the window's games.
 	var states uint64
-	var digests []string
 	for j := first; j <= k; j++ {
 		agg, err := db.Stage(StageName(j)).Aggregate()
 		if err != nil {
@@ -262,20 +261,12 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 	acc := analysis.New(names)      // deciding seats: what the report shows
 	allSeats := analysis.New(names) // every seat: what the fit sees, and so selects on
 	var values []int32
-	for j := first; j <= k; j++ {
-		stage := db.Stage(StageName(j))
-		d, err := digestHex(stage)
-		if err != nil {
-			return nil, err
-		}
-		digests = append(digests, d)
-		err = eachGame(stage, func(i uint64, e store.GameEntry) {
-			key := uint64(j)<<40 | i // unique across iterations
-			values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, allSeats, values)
-		})
-		if err != nil {
-			return nil, err
-		}
+	digests, err := eachWindowGame(db, first, k, func(j int, i uint64, e store.GameEntry) {
+		key := uint64(j)<<40 | i // unique across iterations
+		values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, allSeats, values)
+	})
+	if err != nil {
+		return nil, err
 	}
 	an := acc.Result()
 	top := allSeats.Result().Top(s.TopFeatures, 1)
