@@ -70,11 +70,9 @@ func Generate(s game.Structure, seed uint64, budget int) (*Network, error) {
 		for len(t) < length {
 			// Step from the last cell, or from any cell once it is boxed in.
 			nbrs = nbrs[:0]
-			for _, from := range []int{t[len(t)-1]} {
-				for _, c := range s.Neighbours(nil, from) {
-					if !slices.Contains(t, c) {
-						nbrs = append(nbrs, c)
-					}
+			for _, c := range s.Neighbours(nil, t[len(t)-1]) {
+				if !slices.Contains(t, c) {
+					nbrs = append(nbrs, c)
 				}
 			}
 			if len(nbrs) == 0 {
