@@ -91,7 +91,7 @@ func TestTrainNTupleResumesToSameModel(t *testing.T) {
 	const iterations = 4
 	args := func(db, out string, workers int) []string {
 		return []string{"train", "--db", db, "--game", "connect4", "--iterations", fmt.Sprint(iterations),
-			"--games-per-iteration", "6000", "--model", "ntuple", "--ntuple-weights", "20000",
+			"--games-per-iteration", "10000", "--model", "ntuple", "--ntuple-weights", "20000",
 			"--workers", fmt.Sprint(workers), "--progress", "none", "-o", out}
 	}
 	ref := filepath.Join(dir, "ref.json")
@@ -108,9 +108,9 @@ func TestTrainNTupleResumesToSameModel(t *testing.T) {
 		delay time.Duration
 		want  string
 	}{
-		{"iteration 2/4: playing", 300 * time.Millisecond, "play 2"},
+		{"iteration 2/4: playing", 150 * time.Millisecond, "play 2"},
 		{"iteration 2/4: learning", 0, "learn 2"},
-		{"iteration 3/4: playing", 600 * time.Millisecond, "play 3"},
+		{"iteration 3/4: playing", 250 * time.Millisecond, "play 3"},
 		{"iteration 4/4: learning", 0, "learn 4"},
 	} {
 		killAt(t, args(db, out, 1+i%2), k.line, k.delay)
