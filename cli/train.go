@@ -27,7 +27,7 @@ type trainCmd struct {
 	SkipPlies         int     `name:"skip-plies" default:"2" help:"Opening plies not sampled for the fit."`
 	MaxSamples        int     `name:"max-samples" default:"200000" help:"Positions sampled per fit (bounds its memory)."`
 	TopFeatures       int     `name:"top-features" default:"24" help:"Strongest candidate features kept in the model."`
-	Window            int     `default:"0" help:"Iterations of games each fit reads (this one and earlier ones; 0: 2 for linear, 1 for ntuple)."`
+	Window            int     `default:"2" help:"Iterations of games each fit reads (this one and earlier ones)."`
 	Lambda            float64 `default:"0.5" help:"ntuple: TD(λ) parameter, 0..1 (1: learn from game outcomes only)."`
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`

@@ -23,7 +23,6 @@ const (
 	DefaultNTupleGuided = "greedy:explore=10"
 	DefaultLambda       = 0.5
 	DefaultAlpha        = 0.5
-	DefaultNTupleWindow = 1
 	// heldOutPercent of the games (by a hash of seed, iteration and index)
 	// are not learned from; the log loss on them is reported.
 	heldOutPercent = 10
@@ -74,7 +73,7 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 			s.Guided = DefaultNTupleGuided
 		}
 		if s.Window == 0 {
-			s.Window = DefaultNTupleWindow
+			s.Window = DefaultWindow
 		}
 		if s.Alpha == 0 {
 			s.Alpha = DefaultAlpha
