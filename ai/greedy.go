@@ -10,10 +10,20 @@ import (
 
 var greedyKind = Kind{
 	Name:  "greedy",
-	Doc:   "one-ply lookahead on a trained model (file=ai.json)",
+	Doc:   "one-ply lookahead on a trained model (file=ai.json); explore=P plays a random move P % of the time",
 	Model: RequiredModel,
+	Params: []game.Param{
+		{Name: "explore", Doc: "percent of moves played at random (ε-greedy), for self-play training", Default: 0, Min: 0, Max: 100},
+	},
+	// Specs stored before explore= existed name no parameters.
+	quiet: []string{"explore"},
 	New: func(g game.Game, a Args) (game.Player, error) {
-		return NewGreedy(g, a.Model)
+		p, err := NewGreedy(g, a.Model)
+		if err != nil {
+			return nil, err
+		}
+		p.Explore = a.Ints["explore"]
+		return p, nil
 	},
 }
 
@@ -29,10 +39,16 @@ const greedyChanceDepth = 2
 // move followed by chance scores the weighted mean over the outcomes. Exact
 // ties are broken with the rng.
 //
+// With Explore = P > 0 it plays, P % of the time, a uniformly random legal
+// move instead, drawn from the rng like every other choice.
+//
 // Greedy refuses hidden-information games: it is shown a View, which cannot
 // play moves forward. A Greedy keeps scratch memory and is used by one
 // goroutine, like every Player.
 type Greedy struct {
+	// Explore is the percentage of moves played at random (0..100).
+	Explore int
+
 	eval   *modelEvaluator
 	best   []int                          // scratch: indices of the best moves
 	legal  [greedyChanceDepth][]game.Move // scratch per chance level
@@ -62,6 +78,9 @@ func NewGreedy(g game.Game, m *Model) (*Greedy, error) {
 func (p *Greedy) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move {
 	if len(legal) == 1 {
 		return legal[0]
+	}
+	if p.Explore > 0 && rng.IntN(100) < p.Explore {
+		return legal[rng.IntN(len(legal))]
 	}
 	seat := s.ToMove()
 	p.best = p.best[:0]

@@ -7,20 +7,35 @@ import (
 	"math"
 
 	"github.com/simpipe/simpipe/ai/features"
+	"github.com/simpipe/simpipe/ai/ntuple"
 	"github.com/simpipe/simpipe/game"
 )
 
-// Model is a trained evaluation: a logistic model of a seat's chance to win
-// from integer feature values. It is what ai.json holds.
+// Model is a trained evaluation of a seat's expected score (win 1, draw ½,
+// loss 0): the sigmoid of Intercept plus a linear score over integer
+// feature values plus, for the n-tuple kind, the weights an n-tuple network
+// looks up on the board. It is what ai.json holds.
 type Model struct {
 	// Game is the canonical spec of the game it was trained for.
-	Game      string             `json:"game"`
-	Features  []features.Feature `json:"features"`
-	Weights   []float64          `json:"weights"`
+	Game string `json:"game"`
+	// Kind is KindLinear (absent in files from before n-tuples) or
+	// KindNTuple.
+	Kind      string             `json:"kind,omitempty"`
+	Features  []features.Feature `json:"features,omitempty"`
+	Weights   []float64          `json:"weights,omitempty"`
 	Intercept float64            `json:"intercept"`
+	// NTuple is the n-tuple network of a KindNTuple model. Games without a
+	// board (pig, gofish) have none and keep the linear kind.
+	NTuple *ntuple.Network `json:"ntuple,omitempty"`
 	// Training records where the model came from; it does not affect play.
 	Training *TrainingInfo `json:"training,omitempty"`
 }
+
+// Model kinds.
+const (
+	KindLinear = ""       // a logistic model over generated features
+	KindNTuple = "ntuple" // an n-tuple network, optionally with features
+)
 
 // TrainingInfo describes how a model was trained.
 type TrainingInfo struct {
@@ -32,6 +47,9 @@ type TrainingInfo struct {
 	TrainLogLoss   float64  `json:"train_log_loss"`
 	HeldOutLogLoss float64  `json:"held_out_log_loss"`
 	HeldOutSamples int      `json:"held_out_samples"`
+	// Lambda is the TD(λ) parameter an n-tuple model was learned with (1:
+	// outcome targets).
+	Lambda *float64 `json:"lambda,omitempty"`
 }
 
 // ParseModel decodes and checks an ai.json.
@@ -44,6 +62,14 @@ func ParseModel(b []byte) (*Model, error) {
 	}
 	if m.Game == "" || len(m.Features) != len(m.Weights) {
 		return nil, fmt.Errorf("ai.json has %d features and %d weights for game %q", len(m.Features), len(m.Weights), m.Game)
+	}
+	switch {
+	case m.Kind == KindLinear && m.NTuple != nil:
+		return nil, fmt.Errorf("ai.json: a linear model with an n-tuple network (kind %q missing)", KindNTuple)
+	case m.Kind == KindNTuple && m.NTuple == nil:
+		return nil, fmt.Errorf("ai.json: an n-tuple model without its network")
+	case m.Kind != KindLinear && m.Kind != KindNTuple:
+		return nil, fmt.Errorf("ai.json: unknown model kind %q (known: linear, %s)", m.Kind, KindNTuple)
 	}
 	for _, w := range append([]float64{m.Intercept}, m.Weights...) {
 		if math.IsNaN(w) || math.IsInf(w, 0) {

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/simpipe/simpipe/ai/features"
+	"github.com/simpipe/simpipe/ai/ntuple"
 	"github.com/simpipe/simpipe/game"
 )
 
@@ -13,10 +14,15 @@ import (
 // search always outranks an estimate.
 const evalMaxLogit = 30
 
-// Evaluator compiles m's features for g and returns an evaluator of
-// sigmoid(Intercept + Σ Weights[i]·value[i]): the seat's expected score (a
-// draw counts one half in training). g must be the game the model was
-// trained for. The evaluator keeps scratch memory, so it must be used by one
+// Evaluator compiles m's features (and n-tuple network) for g and returns
+// an evaluator of sigmoid(Intercept + Σ Weights[i]·value[i] + the n-tuple
+// sum): the seat's expected score (a draw counts one half in training). g
+// must be the game the model was trained for.
+//
+// An n-tuple model of a two-seat game is learned on afterstates, the
+// positions just after the seat's own move; it rates a position where the
+// seat is to move as 1 minus the opponent's value, so the two seats' values
+// sum to 1. The evaluator keeps scratch memory, so it must be used by one
 // goroutine; call Evaluator once per worker.
 func (m *Model) Evaluator(g game.Game) (Evaluator, error) {
 	return m.evaluator(g)
@@ -33,12 +39,22 @@ func (m *Model) evaluator(g game.Game) (*modelEvaluator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model features: %w", err)
 	}
-	return &modelEvaluator{
+	e := &modelEvaluator{
 		set:       set,
 		weights:   m.Weights,
 		intercept: m.Intercept,
 		vals:      make([]int32, 0, len(m.Features)),
-	}, nil
+	}
+	if m.Kind == KindNTuple {
+		if m.NTuple == nil {
+			return nil, fmt.Errorf("n-tuple model without a network")
+		}
+		if e.nt, err = ntuple.Compile(m.NTuple, g.Structure()); err != nil {
+			return nil, err
+		}
+		e.complement = g.Players() == 2
+	}
+	return e, nil
 }
 
 // modelEvaluator is a Model compiled for one game and one goroutine.
@@ -47,21 +63,35 @@ type modelEvaluator struct {
 	weights   []float64
 	intercept float64
 	vals      []int32 // scratch
+	nt        *ntuple.Eval
+	// complement: rate a seat to move as 1 - the opponent's value.
+	complement bool
 }
 
 var _ Evaluator = (*modelEvaluator)(nil)
 
 // Evaluate returns seat's expected score from st, in (0, 1).
 func (e *modelEvaluator) Evaluate(st game.State, seat int) float64 {
+	if e.complement && !st.Terminal() && st.ToMove() == seat {
+		return 1 - logistic(e.logit(st, 1-seat))
+	}
 	return logistic(e.logit(st, seat))
 }
 
 // logit returns the model's log-odds, clamped to ±evalMaxLogit.
 func (e *modelEvaluator) logit(st game.State, seat int) float64 {
-	e.vals = e.set.Values(st, seat, e.vals)
 	z := e.intercept
-	for i, v := range e.vals {
-		z += e.weights[i] * float64(v)
+	if len(e.weights) > 0 {
+		e.vals = e.set.Values(st, seat, e.vals)
+		for i, v := range e.vals {
+			z += e.weights[i] * float64(v)
+		}
+	}
+	if e.nt != nil {
+		if bs, ok := st.(game.BoardState); ok {
+			e.nt.Read(bs, seat)
+			z += e.nt.Sum()
+		}
 	}
 	return max(-evalMaxLogit, min(evalMaxLogit, z))
 }

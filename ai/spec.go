@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ type Kind struct {
 	// Model says whether the kind takes a file=PATH parameter: a trained
 	// model (ai.json) that guides it.
 	Model ModelUse
+	// quiet names parameters added after specs were stored: String leaves
+	// them out at their default, so stored specs still compare equal.
+	quiet []string
 	// New builds a player for g. It is called once per seat and per worker,
 	// so players may keep scratch memory.
 	New func(g game.Game, a Args) (game.Player, error)
@@ -285,20 +289,17 @@ func (l *Lineup) Seats() []string {
 	for i, s := range l.seats {
 		var b strings.Builder
 		b.WriteString(s.kind.Name)
-		for j, p := range s.kind.Params {
-			if j == 0 {
-				b.WriteByte(':')
-			} else {
-				b.WriteByte(',')
+		sep := byte(':')
+		for _, p := range s.kind.Params {
+			if s.params[p.Name] == p.Default && slices.Contains(s.kind.quiet, p.Name) {
+				continue
 			}
+			b.WriteByte(sep)
+			sep = ','
 			fmt.Fprintf(&b, "%s=%d", p.Name, s.params[p.Name])
 		}
 		if s.modelRef != "" {
-			if len(s.kind.Params) == 0 {
-				b.WriteByte(':')
-			} else {
-				b.WriteByte(',')
-			}
+			b.WriteByte(sep)
 			b.WriteString("file=" + s.modelRef)
 		}
 		parts[i] = b.String()

@@ -458,7 +458,7 @@ func TestTrainResumesToSameModel(t *testing.T) {
 	dir := t.TempDir()
 	args := func(db, out string) []string {
 		return []string{"train", "--db", db, "--game", "connect4", "--iterations", "3", "--games-per-iteration", "8000",
-			"--players", "random", "--guided", "greedy", "--workers", "2", "--progress", "none", "-o", out}
+			"--model", "linear", "--players", "random", "--guided", "greedy", "--workers", "2", "--progress", "none", "-o", out}
 	}
 	ref := filepath.Join(dir, "ref.json")
 	if r := simpipe(t, nil, args(filepath.Join(dir, "ref.db"), ref)...); r.code != 0 {

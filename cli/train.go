@@ -16,22 +16,26 @@ import (
 )
 
 type trainCmd struct {
-	DB                string `name:"db" required:"" help:"Training DB: every iteration's games, models and analyses; created when missing, resumed when present." placeholder:"FILE"`
-	Game              string `required:"" help:"Game spec." placeholder:"SPEC"`
-	Iterations        int    `required:"" help:"Training iterations (self-play stage, then fit)."`
-	GamesPerIteration uint64 `name:"games-per-iteration" required:"" help:"Games played in each iteration." placeholder:"N"`
-	Players           string `default:"mcts:iterations=200" help:"Players of the first iteration."`
-	Guided            string `default:"mcts:iterations=200" help:"Players of later iterations; file= the previous iteration's model is added."`
-	Seed              uint64 `default:"1" help:"Seed; iteration k plays with seed+k-1."`
-	MaxActions        int    `name:"max-actions" default:"10000" help:"Cap on actions per game."`
-	SkipPlies         int    `name:"skip-plies" default:"2" help:"Opening plies not sampled for the fit."`
-	MaxSamples        int    `name:"max-samples" default:"200000" help:"Positions sampled per fit (bounds its memory)."`
-	TopFeatures       int    `name:"top-features" default:"24" help:"Strongest candidate features kept in the model."`
-	Window            int    `default:"2" help:"Iterations of games each fit reads (this one and earlier ones)."`
-	Output            string `short:"o" required:"" help:"Where to write the final model (ai.json)." placeholder:"FILE"`
-	Workers           int    `default:"0" help:"Simulator goroutines (0: one per CPU)."`
-	Retries           int    `default:"2" help:"Replays of a game that panics."`
-	Progress          string `default:"auto" enum:"auto,bar,log,none" help:"Progress display."`
+	DB                string  `name:"db" required:"" help:"Training DB: every iteration's games, models and analyses; created when missing, resumed when present." placeholder:"FILE"`
+	Game              string  `required:"" help:"Game spec." placeholder:"SPEC"`
+	Iterations        int     `required:"" help:"Training iterations (self-play stage, then fit)."`
+	GamesPerIteration uint64  `name:"games-per-iteration" required:"" help:"Games played in each iteration." placeholder:"N"`
+	Model             string  `default:"auto" enum:"auto,ntuple,linear" help:"Model kind: ntuple (n-tuple network learned by TD(λ), for board games) or linear (logistic model over generated features); auto: ntuple for games with a board and no hidden information, linear for the others (or, resuming, the stored kind)."`
+	Players           string  `help:"Players of the first iteration (default: mcts:iterations=200 for linear; for ntuple the guided player on the untrained network)." placeholder:"SPEC"`
+	Guided            string  `help:"Players of later iterations; file= the previous iteration's model is added (default: mcts:iterations=200 for linear, greedy:explore=10 for ntuple)." placeholder:"SPEC"`
+	Seed              uint64  `default:"1" help:"Seed; iteration k plays with seed+k-1."`
+	MaxActions        int     `name:"max-actions" default:"10000" help:"Cap on actions per game."`
+	SkipPlies         int     `name:"skip-plies" default:"2" help:"Opening plies not sampled for the fit."`
+	MaxSamples        int     `name:"max-samples" default:"200000" help:"Positions sampled per fit (bounds its memory)."`
+	TopFeatures       int     `name:"top-features" default:"24" help:"Strongest candidate features kept in the model."`
+	Window            int     `default:"2" help:"Iterations of games each fit reads (this one and earlier ones)."`
+	Lambda            float64 `default:"0.5" help:"ntuple: TD(λ) parameter, 0..1 (1: learn from game outcomes only)."`
+	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
+	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
+	Output            string  `short:"o" required:"" help:"Where to write the final model (ai.json)." placeholder:"FILE"`
+	Workers           int     `default:"0" help:"Simulator goroutines (0: one per CPU)."`
+	Retries           int     `default:"2" help:"Replays of a game that panics."`
+	Progress          string  `default:"auto" enum:"auto,bar,log,none" help:"Progress display."`
 }
 
 func (c *trainCmd) Validate() error {
@@ -42,8 +46,10 @@ func (c *trainCmd) Validate() error {
 		return fmt.Errorf("--games-per-iteration %d is outside 1..%d", c.GamesPerIteration, uint64(maxGames))
 	case c.MaxActions < 0:
 		return fmt.Errorf("--max-actions %d is negative", c.MaxActions)
-	case c.SkipPlies < 0 || c.MaxSamples < 100 || c.TopFeatures < 1 || c.Window < 1:
-		return errors.New("--skip-plies must be >= 0, --max-samples >= 100, --top-features and --window >= 1")
+	case c.SkipPlies < 0 || c.MaxSamples < 100 || c.TopFeatures < 1 || c.Window < 0:
+		return errors.New("--skip-plies and --window must be >= 0, --max-samples >= 100, --top-features >= 1")
+	case c.Lambda < 0 || c.Lambda > 1 || c.Alpha <= 0 || c.NTupleWeights < 1000 || c.NTupleWeights > 1<<22:
+		return errors.New("--lambda must be in 0..1, --alpha > 0, --ntuple-weights in 1000..4194304")
 	}
 	return resolveWorkers(&c.Workers)
 }
@@ -53,8 +59,14 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 	if err != nil {
 		return usageErr(err)
 	}
-	if _, err := ai.ParseLineup(c.Players, g); err != nil {
-		return usageErr(err)
+	if c.Players != "" {
+		if _, err := ai.ParseLineup(c.Players, g); err != nil {
+			return usageErr(err)
+		}
+	}
+	kind := c.Model
+	if kind == "auto" {
+		kind = ""
 	}
 	if dir := filepath.Dir(c.Output); dir != "" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
@@ -73,6 +85,7 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		Game: c.Game, Iterations: c.Iterations, GamesPerIteration: c.GamesPerIteration,
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
+		Model: kind, Lambda: c.Lambda, Alpha: c.Alpha, NTupleWeights: c.NTupleWeights,
 	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: Version, Log: s.err, Progress: prog})
 	rep.stop()
 	switch {
@@ -86,6 +99,11 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 	}
 	if err := atomicfile.WriteFile(c.Output, model.Canonical()); err != nil {
 		return err
+	}
+	if model.NTuple != nil {
+		fmt.Fprintf(s.out, "wrote %s: n-tuple network of %d tuples (%d weights), learned from %d positions, held-out log loss %.4f\n",
+			c.Output, len(model.NTuple.Tuples), len(model.NTuple.Weights), model.Training.Samples, model.Training.HeldOutLogLoss)
+		return nil
 	}
 	fmt.Fprintf(s.out, "wrote %s: %d features, trained on %d positions, held-out log loss %.4f\n",
 		c.Output, len(model.Features), model.Training.Samples, model.Training.HeldOutLogLoss)

@@ -42,6 +42,65 @@ type Structure struct {
 	// "connect", "capture", "race", "collect", "line", "majority", "reach".
 	// The package doc's "Features from the Structure" says what each adds.
 	Goals []string `json:"goals,omitempty"`
+	// Symmetries names the maps of the board onto itself, other than the
+	// identity, under which the rules are the same for every seat: a
+	// position and its image have the same value for the same seat. The list
+	// with the identity is a group. Names are the Symmetry constants; see
+	// Structure.SymmetryMap.
+	Symmetries []string `json:"symmetries,omitempty"`
+}
+
+// Symmetry names. Cell (r, c) of a Rows×Cols board maps to:
+const (
+	MirrorLR      = "mirror"        // (r, Cols-1-c): left-right mirror
+	FlipTB        = "flip"          // (Rows-1-r, c): top-bottom flip
+	Rotate180     = "rot180"        // (Rows-1-r, Cols-1-c)
+	Rotate90      = "rot90"         // (c, Rows-1-r), clockwise; square boards only
+	Rotate270     = "rot270"        // (Cols-1-c, r); square boards only
+	Transpose     = "transpose"     // (c, r), main diagonal; square boards only
+	AntiTranspose = "antitranspose" // (Cols-1-c, Rows-1-r); square boards only
+)
+
+// Dihedral is the full symmetry group of a square board without the identity.
+var Dihedral = []string{MirrorLR, FlipTB, Rotate180, Rotate90, Rotate270, Transpose, AntiTranspose}
+
+// SymmetryMap returns the image of each cell under the named symmetry, or
+// nil when the name is unknown or needs a square board that this one is not.
+// On a HexGrid rhombus only Rotate180 (and Transpose, which exchanges the
+// axes) maps neighbours to neighbours.
+func (s Structure) SymmetryMap(name string) []int {
+	R, C := s.Rows, s.Cols
+	var f func(r, c int) (int, int)
+	switch name {
+	case MirrorLR:
+		f = func(r, c int) (int, int) { return r, C - 1 - c }
+	case FlipTB:
+		f = func(r, c int) (int, int) { return R - 1 - r, c }
+	case Rotate180:
+		f = func(r, c int) (int, int) { return R - 1 - r, C - 1 - c }
+	case Rotate90:
+		f = func(r, c int) (int, int) { return c, R - 1 - r }
+	case Rotate270:
+		f = func(r, c int) (int, int) { return C - 1 - c, r }
+	case Transpose:
+		f = func(r, c int) (int, int) { return c, r }
+	case AntiTranspose:
+		f = func(r, c int) (int, int) { return C - 1 - c, R - 1 - r }
+	default:
+		return nil
+	}
+	switch name {
+	case Rotate90, Rotate270, Transpose, AntiTranspose:
+		if R != C {
+			return nil
+		}
+	}
+	out := make([]int, R*C)
+	for i := range out {
+		r, c := f(i/C, i%C)
+		out[i] = r*C + c
+	}
+	return out
 }
 
 // Cells returns the number of board cells.
@@ -59,4 +118,35 @@ type BoardState interface {
 type QuantityState interface {
 	// Quantity returns quantity q (an index into Structure.Quantities) of seat.
 	Quantity(seat, q int) int
+}
+
+// Neighbour steps (row, col): a Square cell touches its 8 surrounding cells,
+// a HexGrid cell (r, c) touches (r-1, c), (r-1, c+1), (r, c+1), (r+1, c),
+// (r+1, c-1) and (r, c-1).
+var (
+	squareSteps = [][2]int{{-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}}
+	hexSteps    = [][2]int{{-1, 0}, {-1, 1}, {0, 1}, {1, 0}, {1, -1}, {0, -1}}
+)
+
+// Steps returns the (row, col) offsets from a cell to its neighbours, in a
+// fixed order; nil for NoBoard. Callers must not modify it.
+func (t Topology) Steps() [][2]int {
+	switch t {
+	case Square:
+		return squareSteps
+	case HexGrid:
+		return hexSteps
+	}
+	return nil
+}
+
+// Neighbours appends the cells adjacent to cell i to dst, in Steps order.
+func (s Structure) Neighbours(dst []int, i int) []int {
+	r, c := i/s.Cols, i%s.Cols
+	for _, d := range s.Topology.Steps() {
+		if rr, cc := r+d[0], c+d[1]; rr >= 0 && rr < s.Rows && cc >= 0 && cc < s.Cols {
+			dst = append(dst, rr*s.Cols+cc)
+		}
+	}
+	return dst
 }

@@ -73,7 +73,8 @@ func buildFixture(path string) error {
 		}
 	}
 	_, err = train.Run(ctx, db, g, train.Settings{Game: "tictactoe", Iterations: 2, GamesPerIteration: 300,
-		Players: "random", Guided: "greedy", Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1, SkipPlies: 0},
+		Players: "random", Guided: "greedy", Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1, SkipPlies: 0,
+		Model: train.ModelLinear},
 		train.Options{Workers: 2})
 	if err != nil {
 		return fmt.Errorf("train: %w", err)

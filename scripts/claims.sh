@@ -15,7 +15,7 @@ row() { # name, eval json
 
 for g in connect4 breakthrough othello hex:size=7; do
 	n=${g//[:=]/_}
-	"$bin" train --db "$dir/greedy_$n.db" --game "$g" --iterations 1 --games-per-iteration 20000 \
+	"$bin" train --db "$dir/greedy_$n.db" --game "$g" --iterations 1 --games-per-iteration 20000 --model linear \
 		--players random --top-features 32 -o "$dir/greedy_$n.json" --progress none 2>/dev/null >/dev/null
 	"$bin" eval --ai "$dir/greedy_$n.json" --player greedy --vs random --games 1000 --json --progress none \
 		--db "$dir/greedy_$n.eval.db" | row "greedy vs random, $g"
@@ -23,7 +23,7 @@ done
 
 for g in connect4 hex:size=7; do
 	n=${g//[:=]/_}
-	"$bin" train --db "$dir/mcts_$n.db" --game "$g" --iterations 2 --games-per-iteration 5000 \
+	"$bin" train --db "$dir/mcts_$n.db" --game "$g" --iterations 2 --games-per-iteration 5000 --model linear \
 		-o "$dir/mcts_$n.json" --progress none 2>/dev/null >/dev/null
 	"$bin" eval --ai "$dir/mcts_$n.json" --player ai:iterations=200 --vs mcts:iterations=200 --games 1000 --json \
 		--progress none --db "$dir/mcts_$n.eval.db" | row "ai:iterations=200 vs mcts:iterations=200, $g"

@@ -10,7 +10,6 @@ package train
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,6 +62,16 @@ type Settings struct {
 	// Window is how many iterations' games (this one and earlier) a fit
 	// reads.
 	Window int `json:"window"`
+	// Model is ModelLinear or ModelNTuple; empty picks DefaultModel (or,
+	// resuming, the stored kind). Settings stored before n-tuples have none
+	// and are linear.
+	Model string `json:"model,omitempty"`
+	// Lambda, Alpha and NTupleWeights set an n-tuple run (see ntuple.go):
+	// the TD(λ) parameter (1: outcome targets), the step size and the
+	// weights budget of the generated network.
+	Lambda        float64 `json:"lambda,omitempty"`
+	Alpha         float64 `json:"alpha,omitempty"`
+	NTupleWeights int     `json:"ntuple_weights,omitempty"`
 }
 
 // Options are how a training run is executed; they never change results.
@@ -87,15 +96,26 @@ const settingsKey = "train/settings"
 // returns the model of the last iteration.
 func Run(ctx context.Context, db *store.DB, g game.Game, s Settings, opts Options) (*ai.Model, error) {
 	s.Game = g.Spec()
+	stored, err := storedSettings(db)
+	if err != nil {
+		return nil, err
+	}
+	if err := resolveKind(g, &s, stored); err != nil {
+		return nil, err
+	}
 	if err := checkSettings(db, &s); err != nil {
 		return nil, err
+	}
+	if s.Model == ModelNTuple {
+		if err := storeInitialModel(db, g, s); err != nil {
+			return nil, err
+		}
 	}
 	log := opts.Log
 	if log == nil {
 		log = io.Discard
 	}
 	var model *ai.Model
-	var err error
 	for k := 1; k <= s.Iterations; k++ {
 		if model, err = storedModel(db, k); err != nil {
 			return nil, err
@@ -106,6 +126,12 @@ func Run(ctx context.Context, db *store.DB, g game.Game, s Settings, opts Option
 		fmt.Fprintf(log, "iteration %d/%d: playing %d games (%s)\n", k, s.Iterations, s.GamesPerIteration, players(s, k))
 		if err := play(ctx, db, g, s, k, opts); err != nil {
 			return nil, err
+		}
+		if s.Model == ModelNTuple {
+			if model, err = learnNTuple(db, g, s, k, opts.Version, log); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		fmt.Fprintf(log, "iteration %d/%d: fitting\n", k, s.Iterations)
 		if model, err = fitIteration(db, g, s, k, opts.Version); err != nil {
@@ -133,6 +159,9 @@ func checkSettings(db *store.DB, s *Settings) error {
 	if err := json.Unmarshal(raw, &old); err != nil {
 		return fmt.Errorf("%w: training settings: %v", store.ErrCorrupt, err)
 	}
+	if old.Model == "" {
+		old.Model = ModelLinear // stored before model kinds
+	}
 	cmp := old
 	cmp.Iterations = s.Iterations // iterations may grow
 	if cmp != *s {
@@ -149,7 +178,7 @@ func checkSettings(db *store.DB, s *Settings) error {
 
 // players returns iteration k's lineup spec.
 func players(s Settings, k int) string {
-	if k == 1 {
+	if k == 1 && s.Players != "" {
 		return s.Players
 	}
 	ref := "iteration-" + fmt.Sprint(k-1)
@@ -215,7 +244,6 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 	first := max(1, k-s.Window+1)
 	// Sample about MaxSamples positions over the window's games.
 	var states uint64
-	var digests []string
 	for j := first; j <= k; j++ {
 		agg, err := db.Stage(StageName(j)).Aggregate()
 		if err != nil {
@@ -229,30 +257,12 @@ func fitIteration(db *store.DB, g game.Game, s Settings, k int, version string) 
 	acc := analysis.New(names)      // deciding seats: what the report shows
 	allSeats := analysis.New(names) // every seat: what the fit sees, and so selects on
 	var values []int32
-	for j := first; j <= k; j++ {
-		stage := db.Stage(StageName(j))
-		d, err := stage.Digest()
-		if err != nil {
-			return nil, err
-		}
-		digests = append(digests, hex.EncodeToString(d[:]))
-		err = stage.Results(func(c *store.Chunk) error {
-			for i := range c.Raw {
-				e, err := store.DecodeEntry(c.Raw[i], c.MoveBits)
-				if err != nil {
-					return err
-				}
-				if e.Status != store.Completed {
-					continue
-				}
-				key := uint64(j)<<40 | (c.First + uint64(i)) // unique across iterations
-				values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, allSeats, values)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	digests, err := eachWindowGame(db, first, k, func(j int, i uint64, e store.GameEntry) {
+		key := uint64(j)<<40 | i // unique across iterations
+		values = sampleGame(g, set, e, key, s.SkipPlies, sampler, data, acc, allSeats, values)
+	})
+	if err != nil {
+		return nil, err
 	}
 	an := acc.Result()
 	top := allSeats.Result().Top(s.TopFeatures, 1)

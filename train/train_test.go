@@ -57,7 +57,7 @@ func TestResumeKeepsSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := Settings{Game: "tictactoe", Iterations: 1, GamesPerIteration: 300, Players: "random", Guided: "greedy",
-		Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1}
+		Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1, Model: ModelLinear}
 	m1, err := Run(context.Background(), db, g, s, Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)

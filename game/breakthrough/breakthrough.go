@@ -51,6 +51,7 @@ func (Game) Structure() game.Structure {
 	return game.Structure{
 		Topology: game.Square, Rows: size, Cols: size,
 		Pieces: []string{"pawn"}, Goals: []string{"reach", "capture"},
+		Symmetries: []string{game.MirrorLR},
 	}
 }
 

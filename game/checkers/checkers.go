@@ -147,6 +147,9 @@ func (Game) Structure() game.Structure {
 		Pieces:     []string{"man", "king"},
 		Quantities: []string{"men", "kings"},
 		Goals:      []string{"capture"},
+		// No symmetry: the mirrors and quarter turns take dark squares to
+		// light ones, the diagonal flips turn the men's forward direction
+		// sideways, and the 180° turn swaps the seats' directions.
 	}
 }
 

@@ -116,6 +116,9 @@ func (g *Game) Structure() game.Structure {
 	return game.Structure{
 		Topology: game.HexGrid, Rows: g.n, Cols: g.n,
 		Pieces: []string{"stone"}, Goals: []string{"connect"},
+		// The 180° turn keeps each seat's pair of edges; the transpose
+		// exchanges them, so it maps a position to the other seat's.
+		Symmetries: []string{game.Rotate180},
 	}
 }
 

@@ -17,6 +17,7 @@ package othello
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/simpipe/simpipe/game"
@@ -60,6 +61,9 @@ func (Game) Structure() game.Structure {
 		Topology: game.Square, Rows: size, Cols: size,
 		Pieces: []string{"disc"}, Quantities: []string{"discs"},
 		Goals: []string{"majority"},
+		// The rules, not the initial position, are what the eight maps
+		// keep: the mirror of the start swaps the colours of the centre.
+		Symmetries: slices.Clone(game.Dihedral),
 	}
 }
 

@@ -6,6 +6,7 @@ package tictactoe
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/simpipe/simpipe/game"
@@ -31,6 +32,7 @@ func (Game) Structure() game.Structure {
 	return game.Structure{
 		Topology: game.Square, Rows: 3, Cols: 3,
 		Pieces: []string{"mark"}, Goals: []string{"line"},
+		Symmetries: slices.Clone(game.Dihedral),
 	}
 }
 
