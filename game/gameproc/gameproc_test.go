@@ -1,0 +1,150 @@
+package gameproc_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/simpipe/simpipe/ai"
+	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/connect4"
+	"github.com/simpipe/simpipe/game/gameproc"
+	"github.com/simpipe/simpipe/game/gametest"
+)
+
+// examples is the examples directory of this module.
+func examples(t testing.TB) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "examples")
+}
+
+// interpreter returns the path of prog, skipping the test when it is
+// missing unless the variable require is set (CI sets it).
+func interpreter(t testing.TB, prog, require string) string {
+	t.Helper()
+	p, err := exec.LookPath(prog)
+	if err != nil {
+		if os.Getenv(require) != "" {
+			t.Fatalf("%s is required (%s is set) but missing: %v", prog, require, err)
+		}
+		t.Skipf("%s not found; set %s to make this a failure", prog, require)
+	}
+	return p
+}
+
+// reference is one reference implementation in examples/.
+type reference struct {
+	name, prog, require, dir, file string
+}
+
+var references = []reference{
+	{"connect4-py", "python3", "SIMPIPE_REQUIRE_PYTHON", "connect4-py", "connect4.py"},
+	{"connect4-js", "node", "SIMPIPE_REQUIRE_NODE", "connect4-js", "connect4.js"},
+}
+
+// gamesFile writes a games file with entries and makes it the one
+// exec: specs read for the rest of the test.
+func gamesFile(t testing.TB, entries map[string]gameproc.Entry) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "games.json")
+	raw, err := json.Marshal(gameproc.GamesFile{Games: entries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gameproc.SetGamesFile(path)
+	t.Cleanup(func() { gameproc.SetGamesFile(""); gameproc.CloseAll() })
+}
+
+// open returns the game of ref, declared in a fresh games file, with the
+// extra environment env.
+func open(t testing.TB, ref reference, env map[string]string) game.Game {
+	t.Helper()
+	prog := interpreter(t, ref.prog, ref.require)
+	gamesFile(t, map[string]gameproc.Entry{ref.name: {
+		Command: []string{prog, ref.file}, Dir: filepath.Join(examples(t), ref.dir), Env: env,
+	}})
+	var reg game.Registry
+	gameproc.Register(&reg)
+	g, err := reg.New("exec:" + ref.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func TestConformance(t *testing.T) {
+	for _, ref := range references {
+		t.Run(ref.name, func(t *testing.T) {
+			gametest.Run(t, open(t, ref, nil))
+		})
+	}
+}
+
+// play plays games 0..n-1 of seed with players and returns their outcomes.
+func play(t testing.TB, g game.Game, players []game.Player, seed uint64, n int) []game.Outcome {
+	t.Helper()
+	var out []game.Outcome
+	st := g.NewState()
+	var sc game.Scratch
+	for i := range n {
+		st.Reset()
+		o := game.Play(st, players, game.NewRNG(seed, uint64(i)), 0, &sc)
+		o.Moves = append([]game.Move(nil), o.Moves...)
+		out = append(out, o)
+	}
+	return out
+}
+
+func TestSameGamesAsBuiltin(t *testing.T) {
+	mcts := func(g game.Game) game.Player {
+		p, err := ai.NewPlayer(g, "mcts:iterations=30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, ref := range references {
+		t.Run(ref.name, func(t *testing.T) {
+			g := open(t, ref, nil)
+			builtin := connect4.Game{}
+			cases := []struct {
+				name   string
+				games  int
+				lineup func(game.Game) []game.Player
+			}{
+				{"Random", 300, func(game.Game) []game.Player { return []game.Player{ai.Random{}, ai.Random{}} }},
+				{"MCTSvsRandom", 3, func(g game.Game) []game.Player { return []game.Player{mcts(g), ai.Random{}} }},
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					want := play(t, builtin, tc.lineup(builtin), 7, tc.games)
+					got := play(t, g, tc.lineup(g), 7, tc.games)
+					for i := range want {
+						if !slicesEqual(got[i].Moves, want[i].Moves) || got[i].Winners != want[i].Winners || got[i].Completed != want[i].Completed {
+							t.Fatalf("game %d: %v %v, built-in %v %v", i, got[i].Moves, got[i].Winners, want[i].Moves, want[i].Winners)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+func slicesEqual(a, b []game.Move) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,319 @@
+package gameproc
+
+import (
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/simpipe/simpipe/game"
+)
+
+// session is the process of one NewState and its clones, bound when first
+// needed and handed back to the pool by a runtime cleanup when the session
+// is unreachable.
+type session struct {
+	g       *Game
+	cell    *procCell
+	rootPos *pos
+}
+
+// procCell holds a session's process for its cleanup, which runs on another
+// goroutine.
+type procCell struct {
+	p    atomic.Pointer[proc]
+	root *ref // holds the initial position
+}
+
+// proc returns the session's process, binding one and creating the initial
+// position on first use.
+func (ses *session) proc() *proc {
+	if p := ses.cell.p.Load(); p != nil {
+		return p
+	}
+	p := ses.g.get()
+	p.begin("new")
+	var r stateReply
+	p.roundTrip("new", &r)
+	if msg := r.S.check(&ses.g.d); msg != "" {
+		p.fail("new: " + msg)
+	}
+	ses.cell.root = &ref{}
+	p.hold(ses.cell.root, p.newHandle(r.H))
+	ses.rootPos = &pos{info: *r.S}
+	ses.cell.p.Store(p)
+	runtime.AddCleanup(ses, func(c *procCell) {
+		p := c.p.Load()
+		p.drop(c.root)
+		p.sessions.Add(-1)
+	}, ses.cell)
+	return p
+}
+
+// pos is what is known of one position; clones at the same position share it.
+type pos struct {
+	info
+	text  *string
+	cells []int
+	qty   []int
+}
+
+// State is a position held by a game process. Apply and Clone cost no round
+// trip: moves wait until a question (Legal, ToMove, ...) is asked, and a
+// clone shares its original's process state until one of them moves on.
+type State struct {
+	ses     *session
+	r       *ref        // r.h: the process state the position starts from; nil: the initial position
+	pending []game.Move // moves applied since r.h
+	pos     *pos        // the position, when known (pending is empty)
+}
+
+// ChanceState is the State of a game with chance nodes.
+type ChanceState struct{ *State }
+
+var (
+	_ game.State         = (*State)(nil)
+	_ game.BoardState    = (*State)(nil)
+	_ game.QuantityState = (*State)(nil)
+	_ game.Playouter     = (*State)(nil)
+	_ game.ChanceState   = (*ChanceState)(nil)
+)
+
+func newState(ses *session) *State {
+	if ses.cell == nil {
+		ses.cell = &procCell{}
+	}
+	s := &State{ses: ses, r: &ref{}}
+	cell := ses.cell
+	runtime.AddCleanup(s, func(r *ref) {
+		if p := cell.p.Load(); p != nil {
+			p.drop(r)
+		}
+	}, s.r)
+	return s
+}
+
+// flush brings the process up to date with the pending moves and returns
+// the process.
+func (s *State) flush() *proc {
+	p := s.ses.proc()
+	if s.pos != nil {
+		return p
+	}
+	if len(s.pending) == 0 && s.r.h == nil {
+		s.pos = s.ses.rootPos
+		return p
+	}
+	p.begin("apply")
+	fork := s.base(p)
+	p.req = append(p.req, `,"moves":`...)
+	p.req = appendInts(p.req, s.pending)
+	var r stateReply
+	p.roundTrip("apply", &r)
+	s.moved(p, fork, &r, "apply")
+	return p
+}
+
+// base adds the handle to change and whether to fork it to the request:
+// a handle held by another State (or the initial position) is cloned.
+func (s *State) base(p *proc) (fork bool) {
+	h := s.r.h
+	if h == nil {
+		h = s.ses.cell.root.h
+	}
+	p.field("h", h.id)
+	if h.refs.Load() > 1 || s.r.h == nil {
+		p.req = append(p.req, `,"fork":true`...)
+		return true
+	}
+	return false
+}
+
+// moved records the reply to a request that changed the position.
+func (s *State) moved(p *proc, fork bool, r *stateReply, what string) {
+	if msg := r.S.check(&s.ses.g.d); msg != "" {
+		p.fail(what + ": " + msg)
+	}
+	if fork {
+		if r.H <= 0 {
+			p.fail(what + `: no new handle "h" for a fork`)
+		}
+		p.hold(s.r, p.newHandle(r.H))
+	}
+	s.pending = s.pending[:0]
+	s.pos = &pos{info: *r.S}
+	if p.live.Load() > 1<<18 {
+		runtime.GC() // dead States' handles come back only through cleanups
+	}
+}
+
+// handleID returns the handle of the current position, which must be known.
+func (s *State) handleID() int64 {
+	if s.r.h == nil {
+		return s.ses.cell.root.h.id
+	}
+	return s.r.h.id
+}
+
+func (s *State) Reset() {
+	if p := s.ses.cell.p.Load(); p != nil {
+		p.hold(s.r, nil)
+	}
+	s.pending = s.pending[:0]
+	s.pos = s.ses.rootPos
+}
+
+func (s *State) ToMove() int    { s.flush(); return s.pos.ToMove }
+func (s *State) Terminal() bool { s.flush(); return s.pos.Terminal }
+func (s *State) Winners() game.Seats {
+	s.flush()
+	return s.pos.winners
+}
+
+func (s *State) Legal(dst []game.Move) []game.Move {
+	s.flush()
+	return append(dst, s.pos.Legal...)
+}
+
+func (s *State) Apply(m game.Move) {
+	s.pending = append(s.pending, m)
+	s.pos = nil
+}
+
+// ChanceWeights appends the weights the process gave with the position.
+func (s *ChanceState) ChanceWeights(dst []uint32) []uint32 {
+	s.flush()
+	if s.pos.ToMove != game.Chance {
+		return dst
+	}
+	return append(dst, s.pos.Weights...)
+}
+
+func (s *State) Clone() game.State {
+	c := newState(s.ses)
+	c.pending = append(c.pending, s.pending...)
+	c.pos = s.pos
+	if h := s.r.h; h != nil {
+		c.r.h = h
+		h.refs.Add(1)
+	}
+	return s.ses.g.wrap(c)
+}
+
+func (s *State) MoveString(m game.Move) string {
+	p := s.flush()
+	p.begin("move_text")
+	p.field("h", s.handleID())
+	p.field("move", int64(m))
+	var r textReply
+	p.roundTrip("move_text", &r)
+	if r.Text == nil || *r.Text == "" {
+		p.fail(`move_text: no "text"`)
+	}
+	return *r.Text
+}
+
+func (s *State) String() string {
+	p := s.flush()
+	if s.pos.text == nil {
+		p.begin("text")
+		p.field("h", s.handleID())
+		var r textReply
+		p.roundTrip("text", &r)
+		if r.Text == nil {
+			p.fail(`text: no "text"`)
+		}
+		s.pos.text = r.Text
+	}
+	return *s.pos.text
+}
+
+// Cell reports cell i as the process's cells request lists it.
+func (s *State) Cell(i int) (seat, piece int) {
+	p := s.flush()
+	if s.pos.cells == nil {
+		p.begin("cells")
+		p.field("h", s.handleID())
+		var r textReply
+		p.roundTrip("cells", &r)
+		if want := 2 * s.ses.g.d.structure.Cells(); len(r.Cells) != want {
+			p.fail(fmt.Sprintf("cells: %d numbers, want %d (seat and piece of each cell)", len(r.Cells), want))
+		}
+		s.pos.cells = r.Cells
+	}
+	return s.pos.cells[2*i], s.pos.cells[2*i+1]
+}
+
+// Quantity reports quantity q of seat as the process's quantities request
+// lists it.
+func (s *State) Quantity(seat, q int) int {
+	p := s.flush()
+	nq := len(s.ses.g.d.structure.Quantities)
+	if s.pos.qty == nil {
+		p.begin("quantities")
+		p.field("h", s.handleID())
+		var r textReply
+		p.roundTrip("quantities", &r)
+		if want := s.ses.g.d.players * nq; len(r.Quantities) != want {
+			p.fail(fmt.Sprintf("quantities: %d numbers, want %d", len(r.Quantities), want))
+		}
+		s.pos.qty = r.Quantities
+	}
+	return s.pos.qty[seat*nq+q]
+}
+
+// playoutWords is how many random words a playout request carries at first.
+const playoutWords = 64
+
+// PlayUniform plays to the end between uniform players in as few round
+// trips as the random words allow: the process draws as game.Play does from
+// words of rng, says how many it used, and rng skips that many.
+func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) game.Outcome {
+	p := s.ses.proc()
+	moves := sc.Moves[:0]
+	words := playoutWords
+	for {
+		p.begin("playout")
+		fork := s.base(p)
+		p.req = append(p.req, `,"moves":`...)
+		p.req = appendInts(p.req, s.pending)
+		if maxActions > 0 {
+			p.field("max_actions", int64(maxActions-len(moves)))
+		}
+		p.req = append(p.req, `,"words":[`...)
+		tmp := *rng
+		for i := range words {
+			if i > 0 {
+				p.req = append(p.req, ',')
+			}
+			p.req = append(p.req, '"')
+			p.req = strconv.AppendUint(p.req, tmp.Uint64(), 16)
+			p.req = append(p.req, '"')
+		}
+		p.req = append(p.req, ']')
+		var r stateReply
+		p.roundTrip("playout", &r)
+		if r.Used < 0 || r.Used > words {
+			p.fail(fmt.Sprintf("playout: used %d of %d words", r.Used, words))
+		}
+		s.moved(p, fork, &r, "playout")
+		moves = append(moves, r.Played...)
+		for range r.Used {
+			rng.Uint64()
+		}
+		if s.pos.Terminal || r.Done {
+			break
+		}
+		if maxActions > 0 && len(moves) >= maxActions {
+			p.fail("playout: played past max_actions without done")
+		}
+		if len(r.Played) == 0 {
+			words *= 2
+		}
+	}
+	sc.Moves = moves
+	if !s.pos.Terminal {
+		return game.Outcome{Moves: moves}
+	}
+	return game.Outcome{Moves: moves, Winners: s.pos.winners, Completed: true}
+}
