@@ -27,6 +27,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/gameproc"
 	"github.com/simpipe/simpipe/store"
 	"github.com/willabides/kongplete"
 )
@@ -59,6 +60,8 @@ var Version = "dev"
 type cli struct {
 	Version kong.VersionFlag `env:"-" help:"Print the version and exit."`
 	Config  kong.ConfigFlag  `env:"-" help:"Read flag values from a JSON file whose keys are flag names, e.g. {\"workers\": 2, \"progress\": \"log\"}; the command line wins." placeholder:"FILE"`
+	// GamesFile declares the game processes of exec:NAME specs.
+	GamesFile string `name:"games-file" help:"The games file declaring exec:NAME game processes (docs/game-protocol.md); default ~/.config/simpipe/games.json." placeholder:"FILE"`
 
 	Run        runCmd                       `cmd:"" help:"Play a batch of games into a checkpoint DB, or resume it."`
 	Inspect    inspectCmd                   `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
@@ -109,6 +112,7 @@ func Main(reg *game.Registry, args []string) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
+	defer gameproc.CloseAll() // no game process outlives the command
 	return runMain(ctx, reg, args, os.Stdout, os.Stderr)
 }
 
@@ -144,6 +148,9 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", progName, err)
 		return exitUsage
+	}
+	if c.GamesFile != "" {
+		gameproc.SetGamesFile(c.GamesFile)
 	}
 	err = kctx.Run()
 	if exitCode >= 0 {
