@@ -162,6 +162,8 @@ func start(spec string, e Entry) (*proc, *hello, error) {
 	procs.mu.Unlock()
 
 	var h hello
+	p.timeout = max(p.timeout, DefaultTimeout) // starting up may take longer than a request
+	defer func() { p.timeout = e.timeout() }()
 	err = p.try(func() {
 		p.begin("hello")
 		p.req = append(p.req, `,"protocol":`...)

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/simpipe/simpipe/game/gameproc"
+)
+
+// needTool returns the path of prog, skipping the test when it is missing
+// unless the variable require is set (.ci/run sets it).
+func needTool(t *testing.T, prog, require string) string {
+	t.Helper()
+	p, err := exec.LookPath(prog)
+	if err != nil {
+		if os.Getenv(require) != "" {
+			t.Fatalf("%s is required (%s=%s) but missing: %v", prog, require, os.Getenv(require), err)
+		}
+		t.Skipf("%s not found (set %s=1 to make this a failure)", prog, require)
+	}
+	return p
+}
+
+// execGames writes a games file declaring both connect-four references and
+// the faulty one, and returns the environment naming it.
+func execGames(t *testing.T, faultEnv map[string]string, timeout string) []string {
+	t.Helper()
+	py := needTool(t, "python3", "SIMPIPE_REQUIRE_PYTHON")
+	abs, err := filepath.Abs(filepath.Join("..", "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	games := gameproc.GamesFile{Games: map[string]gameproc.Entry{
+		"c4py":   {Command: []string{py, "connect4.py"}, Dir: filepath.Join(abs, "connect4-py")},
+		"faulty": {Command: []string{py, "faulty.py"}, Dir: mustAbs(t, filepath.Join("testdata", "gameproc")), Env: faultEnv, Timeout: timeout},
+	}}
+	if node, err := exec.LookPath("node"); err == nil {
+		games.Games["c4js"] = gameproc.Entry{Command: []string{node, "connect4.js"}, Dir: filepath.Join(abs, "connect4-js")}
+	} else if os.Getenv("SIMPIPE_REQUIRE_NODE") != "" {
+		t.Fatalf("node is required (SIMPIPE_REQUIRE_NODE is set) but missing")
+	}
+	raw, _ := json.Marshal(games)
+	path := filepath.Join(t.TempDir(), "games.json")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"SIMPIPE_GAMES_FILE=" + path}
+}
+
+func hasNode() bool { _, err := exec.LookPath("node"); return err == nil }
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// execRun runs a batch of game spec and returns its report.
+func execRun(t *testing.T, env []string, spec string, wantCode int, args ...string) report {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "run.db")
+	args = append([]string{"run", "--db", db, "--game", spec, "--seed", "11", "--progress", "none", "--workers", "2"}, args...)
+	r := simpipe(t, env, args...)
+	if r.code != wantCode {
+		t.Fatalf("%s: exit %d, want %d: %s", spec, r.code, wantCode, r.stderr)
+	}
+	return inspect(t, db)
+}
+
+// TestExecDigest: a run of the Python and of the JavaScript connect four
+// through the protocol has the digest of the built-in connect four, with
+// random players and with MCTS.
+func TestExecDigest(t *testing.T) {
+	env := execGames(t, nil, "")
+	lineups := []struct {
+		name string
+		args []string
+	}{
+		{"Random", []string{"--games", "3000"}},
+		{"MCTS", []string{"--games", "6", "--players", "mcts:iterations=100,random"}},
+	}
+	for _, l := range lineups {
+		t.Run(l.name, func(t *testing.T) {
+			want := execRun(t, env, "connect4", 0, l.args...)
+			for _, spec := range []string{"exec:c4py", "exec:c4js"} {
+				if spec == "exec:c4js" && !hasNode() {
+					continue
+				}
+				got := execRun(t, env, spec, 0, l.args...)
+				if got.ResultsDigest != want.ResultsDigest || got.GamesDone != want.GamesTotal {
+					t.Errorf("%s: digest %s, %d of %d done; built-in connect4: %s", spec, got.ResultsDigest, got.GamesDone, got.GamesTotal, want.ResultsDigest)
+				}
+			}
+		})
+	}
+}
+
+// TestExecFaults plants faults in the game process — SIGKILL, garbage, a
+// reply out of protocol, a hang past the timeout — several times in a run;
+// each run ends with every game done exactly once and the digest of an
+// undisturbed run, and the strikes really happened.
+func TestExecFaults(t *testing.T) {
+	want := execRun(t, execGames(t, nil, ""), "exec:c4py", 0, "--games", "600", "--chunk", "50")
+	for _, fault := range []string{"kill", "garbage", "protocol", "hang", "exit"} {
+		t.Run(fault, func(t *testing.T) {
+			dir := t.TempDir()
+			times := "4"
+			if fault == "hang" {
+				times = "2"
+			}
+			env := execGames(t, map[string]string{"FAULT": fault, "FAULT_AT": "37", "FAULT_TIMES": times, "FAULT_DIR": dir}, "2s")
+			got := execRun(t, env, "exec:faulty", 0, "--games", "600", "--chunk", "50")
+			strikes, _ := filepath.Glob(filepath.Join(dir, "strike-*"))
+			if fmt.Sprint(len(strikes)) != times {
+				t.Fatalf("%d strikes of %s, want %s: the fault never happened", len(strikes), fault, times)
+			}
+			if got.ResultsDigest != want.ResultsDigest || got.GamesDone != 600 || got.Failed != 0 {
+				t.Fatalf("%s: digest %s, done %d, failed %d; undisturbed %s", fault, got.ResultsDigest, got.GamesDone, got.Failed, want.ResultsDigest)
+			}
+		})
+	}
+}
+
+// TestExecKeepsFailing: a process that dies on every game ends the game as
+// failed, with the exit status and the tail of its standard error.
+func TestExecKeepsFailing(t *testing.T) {
+	dir := t.TempDir()
+	env := execGames(t, map[string]string{"FAULT": "exit", "FAULT_AT": "1", "FAULT_TIMES": "1000", "FAULT_DIR": dir}, "")
+	got := execRun(t, env, "exec:faulty", exitGamesFailed, "--games", "3", "--chunk", "1", "--retries", "1")
+	if got.Failed != 3 || len(got.Failures) == 0 {
+		t.Fatalf("failed %d, failures %d; want 3 failed", got.Failed, len(got.Failures))
+	}
+	f := got.Failures[0]
+	if f.Attempts != 2 || !strings.Contains(f.Error, "exit status 3") || !strings.Contains(f.Error, "faulty: exit at request 1") {
+		t.Fatalf("failure %+v: want 2 attempts, the exit status and the stderr tail", f)
+	}
+}
