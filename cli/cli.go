@@ -71,6 +71,7 @@ type cli struct {
 	Eval       evalCmd                      `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
 	Play       playCmd                      `cmd:"" help:"Play against an AI in the terminal, or through a pipe: moves from standard input, the board and the AI's replies on standard output."`
 	Move       moveCmd                      `cmd:"" help:"Ask a player (a trained AI) for its move in a position given by the moves from the start."`
+	Gametest   gametestCmd                  `cmd:"" help:"Check that a game keeps the promises simpipe relies on (conformance), e.g. a game process: simpipe gametest --game exec:NAME."`
 	Perft      perftCmd                     `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
 	Export     exportCmd                    `cmd:"" help:"Write a stage's games, or every decision with its features, as JSON Lines, CSV or Parquet."`
 	Jobs       jobsCmd                      `cmd:"" help:"List a run's jobs by state, with the errors of failed games."`

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
@@ -147,4 +148,58 @@ func slicesEqual(a, b []game.Move) bool {
 		}
 	}
 	return true
+}
+
+// TestConformanceCatchesPlantedBugs copies the Python reference with one
+// planted bug each and checks that gametest names the right check. A clone
+// that shares its board is met by Reset, not Clone: simpipe keeps what the
+// process said about a position, so a fork that corrupts its original shows
+// when the process is next asked about the original — most often the
+// initial position, which every game forks.
+func TestConformanceCatchesPlantedBugs(t *testing.T) {
+	py := interpreter(t, "python3", "SIMPIPE_REQUIRE_PYTHON")
+	cases := []struct {
+		name, old, new, check string
+	}{
+		{"CloneSharesBoard", "c.discs = self.discs[:]", "c.discs = self.discs", "Reset"},
+		{"OrderNotByPosition", "return [c for c in range(COLS) if self.open >> c & 1]",
+			"global CALLS\n        CALLS += 1\n        out = [c for c in range(COLS) if self.open >> c & 1]\n        return out[CALLS % len(out):] + out[:CALLS % len(out)]", "Replay"},
+		{"WrongWinner", "return [self.winner] if", "return [self.winner + 5] if", "Winners"},
+	}
+	src := filepath.Join(examples(t), "connect4-py")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range []string{"connect4.py", "simpipe_game.py"} {
+				raw, err := os.ReadFile(filepath.Join(src, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := string(raw)
+				if f == "connect4.py" {
+					if !strings.Contains(s, tc.old) {
+						t.Fatalf("connect4.py has no %q to plant the bug in", tc.old)
+					}
+					s = strings.Replace(s, tc.old, tc.new, 1) + "\nCALLS = 0\n"
+				}
+				if err := os.WriteFile(filepath.Join(dir, f), []byte(s), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gamesFile(t, map[string]gameproc.Entry{"planted": {Command: []string{py, "connect4.py"}, Dir: dir}})
+			var reg game.Registry
+			gameproc.Register(&reg)
+			g, err := reg.New("exec:planted")
+			if err != nil {
+				t.Fatal(err)
+			}
+			failures := gametest.Check(g, gametest.Options{Games: 30})
+			for _, f := range failures {
+				if strings.HasPrefix(f, tc.check+":") {
+					return
+				}
+			}
+			t.Fatalf("no %s failure; got %q", tc.check, failures)
+		})
+	}
 }
