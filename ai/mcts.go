@@ -102,6 +102,7 @@ type MCTS struct {
 	slot    []int32 // legal index -> child node, open-loop scratch
 	mark    []bool  // legal index -> has a child, closed-loop scratch
 	reward  [game.MaxPlayers]float64
+	scratch game.Scratch // rollouts through a game.Playouter
 }
 
 var _ game.Player = (*MCTS)(nil)
@@ -332,6 +333,15 @@ func (m *MCTS) addChild(parent int32, move game.Move, idx int32, seat int) {
 
 // rollout plays st on at random and returns every seat's reward.
 func (m *MCTS) rollout(st game.State, rng *game.RNG) *[game.MaxPlayers]float64 {
+	if po, ok := st.(game.Playouter); ok && m.ev == nil {
+		// The same draws as the loop below in one call (a game process
+		// plays it in one round trip); a rollout of maxRollout actions
+		// scores as a draw, as below.
+		if out := po.PlayUniform(rng, maxRollout, &m.scratch); out.Completed && len(out.Moves) < maxRollout {
+			return m.result(st)
+		}
+		return m.draw()
+	}
 	decisions := 0
 	for actions := 0; actions < maxRollout; actions++ {
 		m.legal = st.Legal(m.legal[:0])
