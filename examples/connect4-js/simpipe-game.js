@@ -22,12 +22,13 @@ const MASK = (1n << 64n) - 1n;
 
 class OutOfWords extends Error {}
 
-// Words draws from simpipe's random words exactly as game.RNG does.
+// Words draws from simpipe's random words exactly as game.RNG does. The
+// words are the request's hexadecimal strings, parsed when drawn.
 class Words {
   constructor(words) { this.w = words; this.i = 0; }
   next() {
     if (this.i >= this.w.length) throw new OutOfWords();
-    return this.w[this.i++];
+    return BigInt('0x' + this.w[this.i++]);
   }
   // uint64n is Lemire's bounded draw, game.RNG.uint64n; n is a Number.
   uint64n(n) {
@@ -109,7 +110,7 @@ class Server {
       case 'playout': {
         const out = {};
         const st = this.target(req, out);
-        const words = new Words(req.words.map((w) => BigInt('0x' + w)));
+        const words = new Words(req.words);
         const r = playout(st, words, req.max_actions);
         out.played = r.played; out.used = words.i; out.done = r.done; out.s = info(st);
         return out;

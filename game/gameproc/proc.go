@@ -114,7 +114,8 @@ type proc struct {
 	waited  chan struct{} // closed when Wait returned
 	err     *ProcessError // set when the process failed; it is dead
 
-	req []byte // the request being built; guarded by mu
+	req       []byte       // the request being built; guarded by mu
+	wordsSeen atomic.Int32 // the most random words a playout used
 
 	// dropMu guards frees and dropped: runtime cleanups append to dropped
 	// from their own goroutine, and each request drains both.

@@ -262,8 +262,11 @@ func (s *State) Quantity(seat, q int) int {
 	return s.pos.qty[seat*nq+q]
 }
 
-// playoutWords is how many random words a playout request carries at first.
-const playoutWords = 64
+// playoutWords is how many random words a playout request carries at
+// least; a process's requests carry as many as its longest playout used,
+// plus a few, so that a playout is one round trip without shipping many
+// words it does not use.
+const playoutWords = 16
 
 // PlayUniform plays to the end between uniform players in as few round
 // trips as the random words allow: the process draws as game.Play does from
@@ -271,7 +274,8 @@ const playoutWords = 64
 func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) game.Outcome {
 	p := s.ses.proc()
 	moves := sc.Moves[:0]
-	words := playoutWords
+	words := max(playoutWords, int(p.wordsSeen.Load())+4)
+	used := 0
 	for {
 		p.begin("playout")
 		fork := s.base(p)
@@ -301,6 +305,7 @@ func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) gam
 		for range r.Used {
 			rng.Uint64()
 		}
+		used += r.Used
 		if s.pos.Terminal || r.Done {
 			break
 		}
@@ -310,6 +315,9 @@ func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) gam
 		if len(r.Played) == 0 {
 			words *= 2
 		}
+	}
+	if used > int(p.wordsSeen.Load()) {
+		p.wordsSeen.Store(int32(min(used, 1<<12)))
 	}
 	sc.Moves = moves
 	if !s.pos.Terminal {
