@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/simpipe/simpipe/game/gameproc"
 )
@@ -141,5 +142,28 @@ func TestExecKeepsFailing(t *testing.T) {
 	f := got.Failures[0]
 	if f.Attempts != 2 || !strings.Contains(f.Error, "exit status 3") || !strings.Contains(f.Error, "faulty: exit at request 1") {
 		t.Fatalf("failure %+v: want 2 attempts, the exit status and the stderr tail", f)
+	}
+}
+
+// TestExecNATS: an external game played by NATS workers, each starting its
+// own game processes from its own games file (the job names the game), has
+// the digest of a local run of the built-in connect four.
+func TestExecNATS(t *testing.T) {
+	env := execGames(t, nil, "")
+	args := []string{"--games", "3000", "--chunk", "100", "--seed", "11", "--progress", "none"}
+	want := execRun(t, env, "connect4", 0, "--games", "3000", "--chunk", "100")
+	url := startNATS(t)
+	db := filepath.Join(t.TempDir(), "nats.db")
+	coord := start(t, env, append([]string{"run", "--db", db, "--nats", url, "--lease", "5s", "--game", "exec:c4py"}, args...)...)
+	w1 := start(t, env, "worker", "--nats", url, "--workers", "1")
+	w2 := start(t, env, "worker", "--nats", url, "--workers", "1")
+	if code := coord.wait(t, 120*time.Second); code != 0 {
+		t.Fatalf("coordinator exit %d: %s", code, coord.stderr())
+	}
+	stopWorker(t, w1)
+	stopWorker(t, w2)
+	got := inspect(t, db)
+	if got.ResultsDigest != want.ResultsDigest || got.GamesDone != 3000 {
+		t.Fatalf("through NATS: digest %s, %d done; local built-in: %s", got.ResultsDigest, got.GamesDone, want.ResultsDigest)
 	}
 }
