@@ -200,13 +200,22 @@ func (s *State) Clone() game.State {
 	return s.ses.g.wrap(c)
 }
 
+// ask sends op about the current position, with the move when withMove,
+// and returns the reply.
+func (s *State) ask(p *proc, op string, withMove bool, m game.Move) *textReply {
+	p.begin(op)
+	p.field("h", s.handleID())
+	if withMove {
+		p.field("move", int64(m))
+	}
+	var r textReply
+	p.roundTrip(op, &r)
+	return &r
+}
+
 func (s *State) MoveString(m game.Move) string {
 	p := s.flush()
-	p.begin("move_text")
-	p.field("h", s.handleID())
-	p.field("move", int64(m))
-	var r textReply
-	p.roundTrip("move_text", &r)
+	r := s.ask(p, "move_text", true, m)
 	if r.Text == nil || *r.Text == "" {
 		p.fail(`move_text: no "text"`)
 	}
@@ -216,10 +225,7 @@ func (s *State) MoveString(m game.Move) string {
 func (s *State) String() string {
 	p := s.flush()
 	if s.pos.text == nil {
-		p.begin("text")
-		p.field("h", s.handleID())
-		var r textReply
-		p.roundTrip("text", &r)
+		r := s.ask(p, "text", false, 0)
 		if r.Text == nil {
 			p.fail(`text: no "text"`)
 		}
@@ -232,10 +238,7 @@ func (s *State) String() string {
 func (s *State) Cell(i int) (seat, piece int) {
 	p := s.flush()
 	if s.pos.cells == nil {
-		p.begin("cells")
-		p.field("h", s.handleID())
-		var r textReply
-		p.roundTrip("cells", &r)
+		r := s.ask(p, "cells", false, 0)
 		if want := 2 * s.ses.g.d.structure.Cells(); len(r.Cells) != want {
 			p.fail(fmt.Sprintf("cells: %d numbers, want %d (seat and piece of each cell)", len(r.Cells), want))
 		}
@@ -250,10 +253,7 @@ func (s *State) Quantity(seat, q int) int {
 	p := s.flush()
 	nq := len(s.ses.g.d.structure.Quantities)
 	if s.pos.qty == nil {
-		p.begin("quantities")
-		p.field("h", s.handleID())
-		var r textReply
-		p.roundTrip("quantities", &r)
+		r := s.ask(p, "quantities", false, 0)
 		if want := s.ses.g.d.players * nq; len(r.Quantities) != want {
 			p.fail(fmt.Sprintf("quantities: %d numbers, want %d", len(r.Quantities), want))
 		}
