@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -165,5 +167,86 @@ func TestExecNATS(t *testing.T) {
 	got := inspect(t, db)
 	if got.ResultsDigest != want.ResultsDigest || got.GamesDone != 3000 {
 		t.Fatalf("through NATS: digest %s, %d done; local built-in: %s", got.ResultsDigest, got.GamesDone, want.ResultsDigest)
+	}
+}
+
+// alive reports whether pid is a process that has not exited (a zombie
+// waiting for its parent counts as exited).
+func alive(pid int) bool {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	_, after, _ := strings.Cut(string(raw), ") ")
+	return !strings.HasPrefix(after, "Z") && !strings.HasPrefix(after, "X")
+}
+
+// TestExecNoOrphans stops a run of an external game with Ctrl-C (SIGINT),
+// and SIGKILLs another whose game process hangs without reading its input:
+// no game process outlives simpipe.
+func TestExecNoOrphans(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("needs /proc")
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			fault := map[string]string{"PID_DIR": dir}
+			if sig == syscall.SIGKILL { // only the kernel (Pdeathsig) can stop it now
+				fault = map[string]string{"PID_DIR": dir, "FAULT": "hang", "FAULT_AT": "30", "FAULT_TIMES": "1", "FAULT_DIR": dir}
+			}
+			env := execGames(t, fault, "10m")
+			db := filepath.Join(t.TempDir(), "run.db")
+			p := start(t, env, "run", "--db", db, "--game", "exec:faulty", "--games", "100000000", "--workers", "2", "--progress", "log")
+			want := 2 // both simulators' processes
+			if sig == syscall.SIGKILL {
+				want = 1 // the one that hangs
+			}
+			var pids []int
+			for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d game processes started, want %d: %s", len(pids), want, p.stderr())
+				}
+				files, _ := filepath.Glob(filepath.Join(dir, "pid-*"))
+				pids = pids[:0]
+				for _, f := range files {
+					pid, _ := strconv.Atoi(strings.TrimPrefix(filepath.Base(f), "pid-"))
+					pids = append(pids, pid)
+				}
+				strikes, _ := filepath.Glob(filepath.Join(dir, "strike-*"))
+				if len(pids) >= want && (sig != syscall.SIGKILL || len(strikes) > 0) {
+					break
+				}
+			}
+			_ = p.cmd.Process.Signal(sig)
+			p.wait(t, 60*time.Second)
+			for _, pid := range pids {
+				for deadline := time.Now().Add(30 * time.Second); alive(pid); time.Sleep(50 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("game process %d outlived simpipe (%v)", pid, sig)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestExecOnPath: a program simpipe-game-NAME on PATH is the game
+// exec:NAME, listed by 'simpipe games'.
+func TestExecOnPath(t *testing.T) {
+	py := needTool(t, "python3", "SIMPIPE_REQUIRE_PYTHON")
+	dir := t.TempDir()
+	script := fmt.Sprintf("#!/bin/sh\nexec %s %s\n", py, mustAbs(t, filepath.Join("..", "examples", "connect4-py", "connect4.py")))
+	if err := os.WriteFile(filepath.Join(dir, "simpipe-game-pathc4"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"PATH=" + dir + string(os.PathListSeparator) + os.Getenv("PATH"), "SIMPIPE_GAMES_FILE=", "XDG_CONFIG_HOME=" + dir}
+	r := simpipe(t, env, "games", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"name": "exec:pathc4"`) {
+		t.Fatalf("games: exit %d, exec:pathc4 not listed:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = simpipe(t, env, "gametest", "--game", "exec:pathc4", "--games", "20")
+	if r.code != 0 {
+		t.Fatalf("gametest: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -2,7 +2,8 @@
 """The Python connect four game process with one planted fault, for
 cli/exec_test.go. FAULT picks it: kill (SIGKILL itself), garbage (a line
 that is not JSON), protocol (a JSON reply without the position), hang
-(never answers), exit (exits with status 3 after writing to stderr).
+(never answers), exit (exits with status 3 after writing to stderr), none.
+With PID_DIR set, each process leaves a file pid-PID there.
 
 The fault strikes at the FAULT_AT-th playout or apply request of a process,
 at most FAULT_TIMES times in all: each strike leaves a file in FAULT_DIR.
@@ -19,10 +20,12 @@ sys.path.insert(0, os.path.join(here, "..", "..", "..", "examples", "connect4-py
 import connect4  # noqa: E402
 import simpipe_game  # noqa: E402
 
-fault = os.environ["FAULT"]
+if os.environ.get("PID_DIR"):
+    open(os.path.join(os.environ["PID_DIR"], "pid-%d" % os.getpid()), "w").close()
+fault = os.environ.get("FAULT", "none")
 at = int(os.environ.get("FAULT_AT", "20"))
 times = int(os.environ.get("FAULT_TIMES", "3"))
-fdir = os.environ["FAULT_DIR"]
+fdir = os.environ.get("FAULT_DIR", "")
 seen = 0
 
 
@@ -41,7 +44,7 @@ def strike():
 class Faulty(simpipe_game.Server):
     def handle(self, req):
         global seen
-        if req["op"] in ("playout", "apply"):
+        if fault != "none" and req["op"] in ("playout", "apply"):
             seen += 1
             if seen == at and strike():
                 sys.stderr.write("faulty: %s at request %d of pid %d\n" % (fault, seen, os.getpid()))
