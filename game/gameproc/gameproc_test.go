@@ -11,6 +11,7 @@ import (
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/game/connect4"
 	"github.com/simpipe/simpipe/game/gameproc"
 	"github.com/simpipe/simpipe/game/gametest"
@@ -202,4 +203,58 @@ func TestConformanceCatchesPlantedBugs(t *testing.T) {
 			t.Fatalf("no %s failure; got %q", tc.check, failures)
 		})
 	}
+}
+
+// TestChanceGame plays a Python copy of game/pig (testdata/pig.py) through
+// the protocol: it passes the conformance checks, and its games — dice
+// drawn by the process from simpipe's words, and by MCTS from the weights
+// it reports — equal the built-in pig's.
+func TestChanceGame(t *testing.T) {
+	py := interpreter(t, "python3", "SIMPIPE_REQUIRE_PYTHON")
+	dir, _ := filepath.Abs("testdata")
+	gamesFile(t, map[string]gameproc.Entry{"pig": {Command: []string{py, "pig.py"}, Dir: dir}})
+	reg := builtin.Registry() // the built-in games and exec:
+	for _, spec := range []string{"pig:players=3,target=30,dice=5", "pig:target=20,horizon=15"} {
+		t.Run(spec, func(t *testing.T) {
+			g, err := reg.New("exec:" + spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := reg.New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.Spec() != "exec:"+want.Spec() || g.MoveBits() != want.MoveBits() || g.Players() != want.Players() {
+				t.Fatalf("%s: %d players, %d bits; built-in %s: %d, %d", g.Spec(), g.Players(), g.MoveBits(), want.Spec(), want.Players(), want.MoveBits())
+			}
+			gametest.RunWith(t, g, gametest.Options{Games: 30})
+			lineups := map[string]func(game.Game) []game.Player{
+				"Random": func(g game.Game) []game.Player { return randoms(g.Players()) },
+				"MCTS": func(g game.Game) []game.Player {
+					p, err := ai.NewPlayer(g, "mcts:iterations=20")
+					if err != nil {
+						t.Fatal(err)
+					}
+					return append([]game.Player{p}, randoms(g.Players()-1)...)
+				},
+			}
+			for name, lineup := range lineups {
+				w := play(t, want, lineup(want), 3, 40)
+				got := play(t, g, lineup(g), 3, 40)
+				for i := range w {
+					if !slicesEqual(got[i].Moves, w[i].Moves) || got[i].Winners != w[i].Winners || got[i].Completed != w[i].Completed {
+						t.Fatalf("%s game %d: %v %v, built-in %v %v", name, i, got[i].Moves, got[i].Winners, w[i].Moves, w[i].Winners)
+					}
+				}
+			}
+		})
+	}
+}
+
+func randoms(n int) []game.Player {
+	out := make([]game.Player, n)
+	for i := range out {
+		out[i] = ai.Random{}
+	}
+	return out
 }
