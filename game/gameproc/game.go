@@ -91,6 +91,8 @@ func (g *Game) initProc(p *proc) desc {
 		p.fail(fmt.Sprintf("init: move_bits %d, want 1 to 64", r.MoveBits))
 	case r.Structure == nil:
 		p.fail(`init: no "structure"`)
+	case r.Structure.Hidden:
+		p.fail("init: hidden information is not supported by protocol version 1 (no views or determinizations yet)")
 	}
 	return desc{players: r.Players, moveBits: r.MoveBits, structure: *r.Structure}
 }
