@@ -2,6 +2,7 @@ package gameproc_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -257,4 +258,29 @@ func randoms(n int) []game.Player {
 		out[i] = ai.Random{}
 	}
 	return out
+}
+
+// TestRefusals: a process of another protocol version, or of a hidden-
+// information game, is refused with the reason when the game is built.
+func TestRefusals(t *testing.T) {
+	sh := interpreter(t, "sh", "SIMPIPE_REQUIRE_SH")
+	cases := []struct{ name, hello, init, want string }{
+		{"Version", `{"protocol":2,"name":"v","doc":"","params":[]}`, `{}`, "speaks protocol 2, want 1"},
+		{"Hidden", `{"protocol":1,"name":"h","doc":"","params":[]}`,
+			`{"players":2,"move_bits":3,"structure":{"topology":0,"hidden":true}}`, "hidden information is not supported"},
+		{"Players", `{"protocol":1,"name":"p","doc":"","params":[]}`,
+			`{"players":9,"move_bits":3,"structure":{"topology":0}}`, "9 players"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			script := fmt.Sprintf("read l; echo '%s'; read l; echo '%s'; read l\n", tc.hello, tc.init)
+			gamesFile(t, map[string]gameproc.Entry{"canned": {Command: []string{sh, "-c", script}}})
+			var reg game.Registry
+			gameproc.Register(&reg)
+			_, err := reg.New("exec:canned")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
 }
