@@ -250,3 +250,28 @@ func TestExecOnPath(t *testing.T) {
 		t.Fatalf("gametest: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestExecResume SIGKILLs simpipe twice in the middle of a run of an
+// external game and resumes it: every game is played exactly once and the
+// digest is the built-in game's.
+func TestExecResume(t *testing.T) {
+	env := execGames(t, nil, "")
+	args := []string{"--game", "exec:c4py", "--games", "20000", "--chunk", "200", "--seed", "11", "--progress", "none", "--workers", "2"}
+	want := execRun(t, env, "connect4", 0, "--games", "20000", "--chunk", "200")
+	db := filepath.Join(t.TempDir(), "resume.db")
+	for kill, at := range []uint64{2000, 9000} {
+		p := start(t, env, append([]string{"run", "--db", db}, args...)...)
+		done := waitLiveGames(t, db, at, 120*time.Second)
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		p.wait(t, 60*time.Second)
+		t.Logf("kill %d after %d live games", kill+1, done)
+	}
+	if r := simpipe(t, env, append([]string{"run", "--db", db}, args...)...); r.code != 0 {
+		t.Fatalf("resume: exit %d: %s", r.code, r.stderr)
+	}
+	got := inspect(t, db)
+	if got.ResultsDigest != want.ResultsDigest || got.GamesDone != 20000 || got.Failed != 0 {
+		t.Fatalf("resumed: digest %s, done %d, failed %d; built-in %s", got.ResultsDigest, got.GamesDone, got.Failed, want.ResultsDigest)
+	}
+	verify(t, db)
+}
