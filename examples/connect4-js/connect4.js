@@ -61,7 +61,6 @@ class State {
     if (connected(this.discs[p])) { this.over = true; this.winner = p; }
     else if (this.turn === ROWS * COLS) this.over = true;
   }
-  terminal() { return this.over; }
   winners() { return this.over && this.winner >= 0 ? [this.winner] : []; }
   moveText(m) { return 'xo'[this.turn & 1] + m; }
   cell(i) {

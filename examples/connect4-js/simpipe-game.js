@@ -11,7 +11,8 @@
 //   newState()             -> a state
 // A state provides:
 //   clone(), reset(), apply(move), legal() -> array of ints (fixed order),
-//   toMove() -> seat, or -1 at a chance node, terminal(), winners() -> seats,
+//   toMove() -> seat, or -1 at a chance node, winners() -> seats at the end
+//   (the game is over exactly when legal() is empty),
 //   weights() -> positive ints, one per legal outcome (chance games only),
 //   moveText(move), text(), cells() -> [seat, piece, ...] (-1: empty),
 //   quantities() -> [q0 of seat 0, q1 of seat 0, ..., q0 of seat 1, ...]

@@ -68,9 +68,6 @@ class State:
         elif self.turn == ROWS * COLS:
             self.over = True
 
-    def terminal(self):
-        return self.over
-
     def winners(self):
         return [self.winner] if self.over and self.winner >= 0 else []
 

@@ -12,7 +12,8 @@ Your game object provides:
   new_state()          -> a state
 A state provides:
   clone(), reset(), apply(move), legal() -> list of int (fixed order),
-  to_move() -> seat or -1 at a chance node, terminal(), winners() -> seats,
+  to_move() -> seat or -1 at a chance node, winners() -> seats at the end
+  (the game is over exactly when legal() is empty),
   weights() -> positive ints, one per legal outcome (chance games only),
   move_text(move), text(), cells() -> [seat, piece, ...] per cell (-1: empty),
   quantities() -> [q0 of seat 0, q1 of seat 0, ..., q0 of seat 1, ...]

@@ -73,9 +73,6 @@ class State:
         if self.g.horizon > 0 and self.decisions >= self.g.horizon:
             self.over = True
 
-    def terminal(self):
-        return self.over
-
     def winners(self):
         return [self.winner] if self.over and self.winner >= 0 else []
 
