@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/internal/jsonw"
 )
 
 // ErrProcess is matched (errors.Is) by every *ProcessError.
@@ -257,22 +257,11 @@ func (p *proc) begin(op string) {
 	p.dropMu.Lock()
 	if len(p.frees) > 0 {
 		p.req = append(p.req, `,"free":`...)
-		p.req = appendInts(p.req, p.frees)
+		p.req = jsonw.AppendInts(p.req, p.frees)
 		p.live.Add(-int64(len(p.frees)))
 		p.frees = p.frees[:0]
 	}
 	p.dropMu.Unlock()
-}
-
-func appendInts[T int64 | game.Move | int](b []byte, xs []T) []byte {
-	b = append(b, '[')
-	for i, x := range xs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, int64(x), 10)
-	}
-	return append(b, ']')
 }
 
 func (p *proc) field(name string, v int64) {

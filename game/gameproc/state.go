@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/internal/jsonw"
 )
 
 // session is the process of one NewState and its clones, bound when first
@@ -107,7 +108,7 @@ func (s *State) flush() *proc {
 	p.begin("apply")
 	fork := s.base(p)
 	p.req = append(p.req, `,"moves":`...)
-	p.req = appendInts(p.req, s.pending)
+	p.req = jsonw.AppendInts(p.req, s.pending)
 	var r stateReply
 	p.roundTrip("apply", &r)
 	s.moved(p, fork, &r, "apply")
@@ -280,7 +281,7 @@ func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) gam
 		p.begin("playout")
 		fork := s.base(p)
 		p.req = append(p.req, `,"moves":`...)
-		p.req = appendInts(p.req, s.pending)
+		p.req = jsonw.AppendInts(p.req, s.pending)
 		if maxActions > 0 {
 			p.field("max_actions", int64(maxActions-len(moves)))
 		}
