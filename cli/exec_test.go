@@ -119,7 +119,7 @@ func TestExecFaults(t *testing.T) {
 			if fault == "hang" {
 				times = "2"
 			}
-			env := execGames(t, map[string]string{"FAULT": fault, "FAULT_AT": "37", "FAULT_TIMES": times, "FAULT_DIR": dir}, "2s")
+			env := execGames(t, map[string]string{"FAULT": fault, "FAULT_AT": "3", "FAULT_TIMES": times, "FAULT_DIR": dir}, "2s")
 			got := execRun(t, env, "exec:faulty", 0, "--games", "600", "--chunk", "50")
 			strikes, _ := filepath.Glob(filepath.Join(dir, "strike-*"))
 			if fmt.Sprint(len(strikes)) != times {

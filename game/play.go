@@ -82,6 +82,21 @@ type Playouter interface {
 	PlayUniform(rng *RNG, maxActions int, sc *Scratch) Outcome
 }
 
+// BatchPlayouter is implemented by states that play several whole games
+// between uniform players in one call, game i from the initial position
+// with the draws Play would make from rngs[i] (those of a Playouter). A game
+// process (game/gameproc) implements it so that a job's random games cost
+// one round trip, not one each. It appends the outcomes to out, whose Moves
+// it allocates, and leaves the rngs as it found them and st at an
+// unspecified position (Reset it before use).
+type BatchPlayouter interface {
+	State
+	PlayUniformBatch(rngs []*RNG, maxActions int, out []Outcome) []Outcome
+}
+
+// AllUniform reports whether every player is a UniformPlayer.
+func AllUniform(players []Player) bool { return allUniform(players) }
+
 func allUniform(players []Player) bool {
 	for _, p := range players {
 		if _, ok := p.(UniformPlayer); !ok {

@@ -116,6 +116,19 @@ class Server {
         out.played = r.played; out.used = words.i; out.done = r.done; out.s = info(st);
         return out;
       }
+      case 'playouts': {
+        if (!this.scratch) this.scratch = g.newState();
+        const st = this.scratch;
+        const games = req.games.map((game) => {
+          st.reset();
+          const words = new Words(game.words);
+          const r = playout(st, words, req.max_actions);
+          const out = { played: r.played, used: words.i, done: r.done, terminal: st.legal().length === 0 };
+          if (out.terminal) out.winners = st.winners();
+          return out;
+        });
+        return { games };
+      }
       case 'free': return {};
       case 'move_text': return { text: this.get(req.h).moveText(req.move) };
       case 'text': return { text: this.get(req.h).text() };

@@ -147,6 +147,18 @@ class Server:
             played, done = playout(st, words, req.get("max_actions"))
             out.update(played=played, used=words.i, done=done, s=info(st))
             return out
+        if op == "playouts":
+            st = self.scratch = getattr(self, "scratch", None) or g.new_state()
+            games = []
+            for game in req["games"]:
+                st.reset()
+                words = Words([int(w, 16) for w in game["words"]])
+                played, done = playout(st, words, req.get("max_actions"))
+                out = {"played": played, "used": words.i, "done": done, "terminal": not st.legal()}
+                if out["terminal"]:
+                    out["winners"] = st.winners()
+                games.append(out)
+            return {"games": games}
         if op == "free":
             return {}
         st = self.states[req["h"]]

@@ -68,6 +68,37 @@ func BenchmarkRandomConnect4(b *testing.B) {
 	}
 }
 
+// BenchmarkRandomConnect4Batch is BenchmarkRandomConnect4 as a simulator
+// plays a job's random games on a game process: 64 games a request.
+func BenchmarkRandomConnect4Batch(b *testing.B) {
+	for _, ref := range references {
+		b.Run(ref.name, func(b *testing.B) {
+			g := open(b, ref, nil)
+			st := g.NewState().(game.BatchPlayouter)
+			rngs := make([]*game.RNG, 64)
+			for i := range rngs {
+				rngs[i] = game.NewRNG(1, uint64(i))
+			}
+			st.PlayUniformBatch(rngs, 0, nil) // start the process outside the timing
+			var out []game.Outcome
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i += len(rngs) {
+				for k := range rngs {
+					rngs[k].Seed(1, uint64(i+k))
+				}
+				out = st.PlayUniformBatch(rngs, 0, out[:0])
+			}
+			rate := float64(b.N) / time.Since(start).Seconds()
+			b.StopTimer()
+			b.ReportMetric(rate, "games/s")
+			own := ownLoop(b, ref, max(b.N, 2000))
+			b.ReportMetric(own, "own-games/s")
+			b.ReportMetric(rate/own, "ratio")
+		})
+	}
+}
+
 // BenchmarkMCTS200 plays connect four, mcts:iterations=200 against random,
 // built in and through each reference.
 func BenchmarkMCTS200(b *testing.B) {

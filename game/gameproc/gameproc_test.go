@@ -284,3 +284,30 @@ func TestRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchPlayouts: games played in one playouts request equal the
+// built-in game's, capped or not, including the games whose words ran out
+// (a fresh process ships 16 words a game at first) and are played again alone.
+func TestBatchPlayouts(t *testing.T) {
+	for _, ref := range references {
+		t.Run(ref.name, func(t *testing.T) {
+			g := open(t, ref, map[string]string{"SIMPIPE_TEST": t.Name()}) // a process of its own
+			for _, maxActions := range []int{0, 10} {
+				var rngs []*game.RNG
+				for i := range 200 {
+					rngs = append(rngs, game.NewRNG(5, uint64(i)))
+				}
+				got := g.NewState().(game.BatchPlayouter).PlayUniformBatch(rngs, maxActions, nil)
+				st := connect4.Game{}.NewState()
+				var sc game.Scratch
+				for i, o := range got {
+					st.Reset()
+					w := game.Play(st, []game.Player{ai.Random{}, ai.Random{}}, game.NewRNG(5, uint64(i)), maxActions, &sc)
+					if !slicesEqual(o.Moves, w.Moves) || o.Winners != w.Winners || o.Completed != w.Completed {
+						t.Fatalf("max %d, game %d: %v %v %v, built-in %v %v %v", maxActions, i, o.Moves, o.Winners, o.Completed, w.Moves, w.Winners, w.Completed)
+					}
+				}
+			}
+		})
+	}
+}

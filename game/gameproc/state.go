@@ -326,3 +326,83 @@ func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) gam
 	}
 	return game.Outcome{Moves: moves, Winners: s.pos.winners, Completed: true}
 }
+
+// batchReply is the reply to playouts.
+type batchReply struct {
+	Error string `json:"error"`
+	Games []struct {
+		Played   []game.Move `json:"played"`
+		Used     int         `json:"used"`
+		Done     bool        `json:"done"`
+		Terminal bool        `json:"terminal"`
+		Winners  []int       `json:"winners"`
+	} `json:"games"`
+}
+
+func (r *batchReply) failure() string { return r.Error }
+
+// PlayUniformBatch plays len(rngs) games from the initial position in one
+// round trip: game i draws from words of rngs[i]. A game whose words ran
+// out is played again alone through PlayUniform.
+func (s *State) PlayUniformBatch(rngs []*game.RNG, maxActions int, out []game.Outcome) []game.Outcome {
+	p := s.ses.proc()
+	words := max(playoutWords, int(p.wordsSeen.Load())+4)
+	p.begin("playouts")
+	if maxActions > 0 {
+		p.field("max_actions", int64(maxActions))
+	}
+	p.req = append(p.req, `,"games":[`...)
+	for i, r := range rngs {
+		if i > 0 {
+			p.req = append(p.req, ',')
+		}
+		p.req = append(p.req, `{"words":[`...)
+		tmp := *r
+		for k := range words {
+			if k > 0 {
+				p.req = append(p.req, ',')
+			}
+			p.req = append(p.req, '"')
+			p.req = strconv.AppendUint(p.req, tmp.Uint64(), 16)
+			p.req = append(p.req, '"')
+		}
+		p.req = append(p.req, ']', '}')
+	}
+	p.req = append(p.req, ']')
+	var r batchReply
+	p.roundTrip("playouts", &r)
+	if len(r.Games) != len(rngs) {
+		p.fail(fmt.Sprintf("playouts: %d games in the reply, %d asked", len(r.Games), len(rngs)))
+	}
+	d := &s.ses.g.d
+	for i, gr := range r.Games {
+		if !gr.Done {
+			rng := *rngs[i]
+			var sc game.Scratch
+			s.Reset()
+			out = append(out, s.PlayUniform(&rng, maxActions, &sc))
+			continue
+		}
+		if gr.Used < 0 || gr.Used > words {
+			p.fail(fmt.Sprintf("playouts: game %d used %d of %d words", i, gr.Used, words))
+		}
+		if gr.Used > int(p.wordsSeen.Load()) {
+			p.wordsSeen.Store(int32(min(gr.Used, 1<<12)))
+		}
+		if !gr.Terminal {
+			if maxActions <= 0 || len(gr.Played) != maxActions {
+				p.fail(fmt.Sprintf("playouts: game %d done after %d moves, neither over nor at max_actions", i, len(gr.Played)))
+			}
+			out = append(out, game.Outcome{Moves: gr.Played})
+			continue
+		}
+		in := info{Terminal: true, Winners: gr.Winners}
+		if msg := in.check(d); msg != "" {
+			p.fail(fmt.Sprintf("playouts: game %d: %s", i, msg))
+		}
+		out = append(out, game.Outcome{Moves: gr.Played, Winners: in.winners, Completed: true})
+	}
+	return out
+}
+
+var _ game.BatchPlayouter = (*State)(nil)

@@ -5,7 +5,7 @@ that is not JSON), protocol (a JSON reply without the position), hang
 (never answers), exit (exits with status 3 after writing to stderr), none.
 With PID_DIR set, each process leaves a file pid-PID there.
 
-The fault strikes at the FAULT_AT-th playout or apply request of a process,
+The fault strikes at the FAULT_AT-th playout, playouts or apply request of a process,
 at most FAULT_TIMES times in all: each strike leaves a file in FAULT_DIR.
 """
 
@@ -44,7 +44,7 @@ def strike():
 class Faulty(simpipe_game.Server):
     def handle(self, req):
         global seen
-        if fault != "none" and req["op"] in ("playout", "apply"):
+        if fault != "none" and req["op"] in ("playout", "playouts", "apply"):
             seen += 1
             if seen == at and strike():
                 sys.stderr.write("faulty: %s at request %d of pid %d\n" % (fault, seen, os.getpid()))
