@@ -111,6 +111,7 @@ class Server {
       case 'playout': {
         const out = {};
         const st = this.target(req, out);
+        if (req.start) out.start = info(st);
         const words = new Words(req.words);
         const r = playout(st, words, req.max_actions);
         out.played = r.played; out.used = words.i; out.done = r.done; out.s = info(st);

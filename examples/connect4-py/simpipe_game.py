@@ -143,6 +143,8 @@ class Server:
             st, out = self.target(req)
             for m in req.get("moves", ()):
                 st.apply(m)
+            if req.get("start"):
+                out["start"] = info(st)
             words = Words([int(w, 16) for w in req["words"]])
             played, done = playout(st, words, req.get("max_actions"))
             out.update(played=played, used=words.i, done=done, s=info(st))

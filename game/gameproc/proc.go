@@ -119,10 +119,11 @@ type proc struct {
 
 	// dropMu guards frees and dropped: runtime cleanups append to dropped
 	// from their own goroutine, and each request drains both.
-	dropMu  sync.Mutex
-	frees   []int64 // handles to free with the next request
-	dropped []*ref
-	live    atomic.Int64 // handles allocated in the process
+	dropMu   sync.Mutex
+	frees    []int64 // handles to free with the next request
+	dropped  []*ref
+	live     atomic.Int64 // handles allocated in the process
+	versions atomic.Int64 // the last handle version given out
 }
 
 // start launches e for spec and reads its hello.
@@ -321,8 +322,9 @@ type ref struct{ h *handle }
 
 // handle is a state in the process, counted by the refs that hold it.
 type handle struct {
-	id   int64
-	refs atomic.Int32
+	id      int64
+	refs    atomic.Int32
+	version int64 // changes whenever the process state changes in place
 }
 
 // hold makes r hold h instead of what it held.
@@ -348,5 +350,5 @@ func (p *proc) drop(r *ref) {
 // newHandle records a handle the process just allocated.
 func (p *proc) newHandle(id int64) *handle {
 	p.live.Add(1)
-	return &handle{id: id}
+	return &handle{id: id, version: p.versions.Add(1)}
 }

@@ -1,6 +1,7 @@
 package gameproc
 
 import (
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -17,6 +18,8 @@ type session struct {
 	g       *Game
 	cell    *procCell
 	rootPos *pos
+	memo    map[string]*pos // positions by memoKey
+	keyBuf  []byte
 }
 
 // procCell holds a session's process for its cleanup, which runs on another
@@ -94,8 +97,8 @@ func newState(ses *session) *State {
 	return s
 }
 
-// flush brings the process up to date with the pending moves and returns
-// the process.
+// flush makes the position's info known: from the session's memo of
+// positions the process described, or by sending the pending moves.
 func (s *State) flush() *proc {
 	p := s.ses.proc()
 	if s.pos != nil {
@@ -105,6 +108,25 @@ func (s *State) flush() *proc {
 		s.pos = s.ses.rootPos
 		return p
 	}
+	if pos := s.ses.memo[string(s.memoKey())]; pos != nil {
+		s.pos = pos // the moves stay pending: nothing to send yet
+		return p
+	}
+	return s.sync(p)
+}
+
+// synced is flush that also sends the pending moves, for the requests
+// that name the position's handle.
+func (s *State) synced() *proc {
+	return s.sync(s.flush())
+}
+
+// sync sends the pending moves to the process.
+func (s *State) sync(p *proc) *proc {
+	if len(s.pending) == 0 {
+		return p
+	}
+	key := string(s.memoKey())
 	p.begin("apply")
 	fork := s.base(p)
 	p.req = append(p.req, `,"moves":`...)
@@ -112,7 +134,33 @@ func (s *State) flush() *proc {
 	var r stateReply
 	p.roundTrip("apply", &r)
 	s.moved(p, fork, &r, "apply")
+	s.ses.remember(key, s.pos)
 	return p
+}
+
+// memoKey names the position: the version of the process state it starts
+// from and the pending moves.
+func (s *State) memoKey() []byte {
+	h := s.r.h
+	if h == nil {
+		h = s.ses.cell.root.h
+	}
+	b := binary.LittleEndian.AppendUint64(s.ses.keyBuf[:0], uint64(h.version))
+	for _, m := range s.pending {
+		b = binary.LittleEndian.AppendUint64(b, uint64(m))
+	}
+	s.ses.keyBuf = b
+	return b
+}
+
+// remember records what the process said about a position. The memo lets
+// a search that comes back to a position (MCTS does, until every move of a
+// node is tried) know its legal moves without a round trip.
+func (ses *session) remember(key string, known *pos) {
+	if ses.memo == nil || len(ses.memo) >= 1<<16 {
+		ses.memo = make(map[string]*pos)
+	}
+	ses.memo[key] = known
 }
 
 // base adds the handle to change and whether to fork it to the request:
@@ -140,6 +188,8 @@ func (s *State) moved(p *proc, fork bool, r *stateReply, what string) {
 			p.fail(what + `: no new handle "h" for a fork`)
 		}
 		p.hold(s.r, p.newHandle(r.H))
+	} else {
+		s.r.h.version = p.versions.Add(1) // changed in place
 	}
 	s.pending = s.pending[:0]
 	s.pos = &pos{info: *r.S}
@@ -215,7 +265,7 @@ func (s *State) ask(p *proc, op string, withMove bool, m game.Move) *textReply {
 }
 
 func (s *State) MoveString(m game.Move) string {
-	p := s.flush()
+	p := s.synced()
 	r := s.ask(p, "move_text", true, m)
 	if r.Text == nil || *r.Text == "" {
 		p.fail(`move_text: no "text"`)
@@ -224,7 +274,7 @@ func (s *State) MoveString(m game.Move) string {
 }
 
 func (s *State) String() string {
-	p := s.flush()
+	p := s.synced()
 	if s.pos.text == nil {
 		r := s.ask(p, "text", false, 0)
 		if r.Text == nil {
@@ -237,7 +287,7 @@ func (s *State) String() string {
 
 // Cell reports cell i as the process's cells request lists it.
 func (s *State) Cell(i int) (seat, piece int) {
-	p := s.flush()
+	p := s.synced()
 	if s.pos.cells == nil {
 		r := s.ask(p, "cells", false, 0)
 		if want := 2 * s.ses.g.d.structure.Cells(); len(r.Cells) != want {
@@ -251,7 +301,7 @@ func (s *State) Cell(i int) (seat, piece int) {
 // Quantity reports quantity q of seat as the process's quantities request
 // lists it.
 func (s *State) Quantity(seat, q int) int {
-	p := s.flush()
+	p := s.synced()
 	nq := len(s.ses.g.d.structure.Quantities)
 	if s.pos.qty == nil {
 		r := s.ask(p, "quantities", false, 0)
@@ -278,8 +328,12 @@ func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) gam
 	words := max(playoutWords, int(p.wordsSeen.Load())+4)
 	used := 0
 	for {
+		key := string(s.memoKey())
 		p.begin("playout")
 		fork := s.base(p)
+		if len(s.pending) > 0 {
+			p.req = append(p.req, `,"start":true`...)
+		}
 		p.req = append(p.req, `,"moves":`...)
 		p.req = jsonw.AppendInts(p.req, s.pending)
 		if maxActions > 0 {
@@ -300,6 +354,12 @@ func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) gam
 		p.roundTrip("playout", &r)
 		if r.Used < 0 || r.Used > words {
 			p.fail(fmt.Sprintf("playout: used %d of %d words", r.Used, words))
+		}
+		if r.Start != nil && len(s.pending) > 0 {
+			if msg := r.Start.check(&s.ses.g.d); msg != "" {
+				p.fail("playout: start: " + msg)
+			}
+			s.ses.remember(key, &pos{info: *r.Start})
 		}
 		s.moved(p, fork, &r, "playout")
 		moves = append(moves, r.Played...)

@@ -52,6 +52,7 @@ type stateReply struct {
 	Error  string      `json:"error"`
 	H      int64       `json:"h"`
 	S      *info       `json:"s"`
+	Start  *info       `json:"start"` // playout with "start": the position before it plays
 	Played []game.Move `json:"played"`
 	Used   int         `json:"used"`
 	Done   bool        `json:"done"`
