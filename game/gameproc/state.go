@@ -319,6 +319,21 @@ func (s *State) Quantity(seat, q int) int {
 // words it does not use.
 const playoutWords = 16
 
+// words adds "words": the next n outputs of rng, which it leaves as it is.
+func (p *proc) words(rng *game.RNG, n int) {
+	p.req = append(p.req, `"words":[`...)
+	tmp := *rng
+	for i := range n {
+		if i > 0 {
+			p.req = append(p.req, ',')
+		}
+		p.req = append(p.req, '"')
+		p.req = strconv.AppendUint(p.req, tmp.Uint64(), 16)
+		p.req = append(p.req, '"')
+	}
+	p.req = append(p.req, ']')
+}
+
 // PlayUniform plays to the end between uniform players in as few round
 // trips as the random words allow: the process draws as game.Play does from
 // words of rng, says how many it used, and rng skips that many.
@@ -339,17 +354,8 @@ func (s *State) PlayUniform(rng *game.RNG, maxActions int, sc *game.Scratch) gam
 		if maxActions > 0 {
 			p.field("max_actions", int64(maxActions-len(moves)))
 		}
-		p.req = append(p.req, `,"words":[`...)
-		tmp := *rng
-		for i := range words {
-			if i > 0 {
-				p.req = append(p.req, ',')
-			}
-			p.req = append(p.req, '"')
-			p.req = strconv.AppendUint(p.req, tmp.Uint64(), 16)
-			p.req = append(p.req, '"')
-		}
-		p.req = append(p.req, ']')
+		p.req = append(p.req, ',')
+		p.words(rng, words)
 		var r stateReply
 		p.roundTrip("playout", &r)
 		if r.Used < 0 || r.Used > words {
@@ -416,17 +422,9 @@ func (s *State) PlayUniformBatch(rngs []*game.RNG, maxActions int, out []game.Ou
 		if i > 0 {
 			p.req = append(p.req, ',')
 		}
-		p.req = append(p.req, `{"words":[`...)
-		tmp := *r
-		for k := range words {
-			if k > 0 {
-				p.req = append(p.req, ',')
-			}
-			p.req = append(p.req, '"')
-			p.req = strconv.AppendUint(p.req, tmp.Uint64(), 16)
-			p.req = append(p.req, '"')
-		}
-		p.req = append(p.req, ']', '}')
+		p.req = append(p.req, '{')
+		p.words(r, words)
+		p.req = append(p.req, '}')
 	}
 	p.req = append(p.req, ']')
 	var r batchReply
