@@ -53,13 +53,18 @@ crashtest:
 	SIMPIPE_CRASH_KILLS=50 $(GO) test -count=1 -timeout 30m -run 'TestCrashResume|TestKillInsideCommit' -v ./cli/ | grep -E '^(---|ok|FAIL)|kills'
 
 # Benchmarks: random playouts per game, the end-to-end pipeline against a
-# plain loop over the same games (the "ratio" metric), and a move of the ai
+# plain loop over the same games (the "ratio" metric), a move of the ai
 # player (PUCT, 200 iterations) against one of plain mcts at 200
-# (SIMPIPE_BENCH_MODEL=ai.json to search with a trained model).
+# (SIMPIPE_BENCH_MODEL=ai.json to search with a trained model), and game
+# processes: random connect four per worker through the protocol against each
+# reference's own loop ("ratio"), and mcts:iterations=200 through it against
+# the built-in game.
 bench:
 	$(GO) test -run '^$$' -bench RandomPlayout -benchtime 2s ./game/...
 	$(GO) test -run '^$$' -bench PipelineVsPlainLoop -benchtime 3x ./pipeline/
 	$(GO) test -run '^$$' -bench '^BenchmarkMove$$' -benchtime 200x ./ai/
+	$(GO) test -run '^$$' -bench RandomConnect4 -benchtime 2s ./game/gameproc/
+	$(GO) test -run '^$$' -bench MCTS200 -benchtime 20x ./game/gameproc/
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -20,6 +20,7 @@ type playout struct {
 	legal      []game.Move
 	weights    []uint32
 	reward     [game.MaxPlayers]float64
+	scratch    game.Scratch // rollouts through a game.Playouter
 }
 
 // searchable reports whether g's states have chance nodes or hidden
@@ -41,6 +42,15 @@ func searchable(g game.Game) (chance, hidden bool, err error) {
 // evalAfter >= 0 (and an evaluator) it stops after that many decisions
 // (chance outcomes do not count) and the evaluator scores the position.
 func (p *playout) rollout(st game.State, rng *game.RNG, evalAfter int) *[game.MaxPlayers]float64 {
+	if po, ok := st.(game.Playouter); ok && (p.ev == nil || evalAfter < 0) {
+		// The same draws as the loop below in one call (a game process
+		// plays it in one round trip); a rollout of maxRollout actions
+		// scores as a draw, as below.
+		if out := po.PlayUniform(rng, maxRollout, &p.scratch); out.Completed && len(out.Moves) < maxRollout {
+			return p.result(st)
+		}
+		return p.draw()
+	}
 	decisions := 0
 	for actions := 0; actions < maxRollout; actions++ {
 		p.legal = st.Legal(p.legal[:0])

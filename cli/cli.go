@@ -29,6 +29,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/gameproc"
 	"github.com/simpipe/simpipe/store"
 	"github.com/willabides/kongplete"
 )
@@ -61,6 +62,8 @@ var Version = "dev"
 type cli struct {
 	Version kong.VersionFlag `env:"-" help:"Print the version and exit."`
 	Config  kong.ConfigFlag  `env:"-" help:"Read flag values from a JSON file whose keys are flag names, e.g. {\"workers\": 2, \"progress\": \"log\"}; the command line wins." placeholder:"FILE"`
+	// GamesFile declares the game processes of exec:NAME specs.
+	GamesFile string `name:"games-file" help:"The games file declaring exec:NAME game processes (docs/game-protocol.md); default ~/.config/simpipe/games.json." placeholder:"FILE"`
 
 	Run        runCmd                       `cmd:"" help:"Play a batch of games into a checkpoint DB, or resume it."`
 	Inspect    inspectCmd                   `cmd:"" help:"Show a checkpoint DB: config, progress, outcomes, failures, digest."`
@@ -70,6 +73,7 @@ type cli struct {
 	Eval       evalCmd                      `cmd:"" help:"Measure a trained AI against an opponent: paired games, Wilson interval, Elo, optional SPRT."`
 	Play       playCmd                      `cmd:"" help:"Play against an AI in the terminal, or through a pipe: moves from standard input, the board and the AI's replies on standard output."`
 	Move       moveCmd                      `cmd:"" help:"Ask a player (a trained AI) for its move in a position given by the moves from the start."`
+	Gametest   gametestCmd                  `cmd:"" help:"Check that a game keeps the promises simpipe relies on (conformance), e.g. a game process: simpipe gametest --game exec:NAME."`
 	Perft      perftCmd                     `cmd:"" help:"Count the move sequences of a given depth from the start (move generator check)."`
 	Export     exportCmd                    `cmd:"" help:"Write a stage's games, or every decision with its features, as JSON Lines, CSV or Parquet."`
 	Jobs       jobsCmd                      `cmd:"" help:"List a run's jobs by state, with the errors of failed games."`
@@ -112,6 +116,7 @@ func Main(reg *game.Registry, args []string) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
+	defer gameproc.CloseAll() // no game process outlives the command
 	return runMain(ctx, reg, args, os.Stdout, os.Stderr)
 }
 
@@ -148,6 +153,9 @@ func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, std
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", progName, err)
 		return exitUsage
+	}
+	if c.GamesFile != "" {
+		gameproc.SetGamesFile(c.GamesFile)
 	}
 	err = kctx.Run()
 	if exitCode >= 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/gameproc"
 )
 
 type gamesCmd struct {
@@ -26,6 +27,9 @@ func (c *gamesCmd) Run(reg *game.Registry, s *streams) error {
 		Doc    string     `json:"doc"`
 		Spec   string     `json:"spec"`
 		Params []paramOut `json:"params"`
+		// Command and Error are set for game processes (exec:NAME).
+		Command []string `json:"command,omitempty"`
+		Error   string   `json:"error,omitempty"`
 	}
 	var out []gameOut
 	for _, d := range reg.Defs() {
@@ -39,6 +43,18 @@ func (c *gamesCmd) Run(reg *game.Registry, s *streams) error {
 		}
 		out = append(out, o)
 	}
+	if res, ok := reg.Resolver(gameproc.Prefix).(*gameproc.Resolver); ok {
+		for _, l := range res.List() {
+			o := gameOut{Name: gameproc.Prefix + ":" + l.Name, Doc: l.Doc, Spec: gameproc.Prefix + ":" + l.Name, Params: []paramOut{}, Command: l.Command}
+			if l.Err != nil {
+				o.Error = l.Err.Error()
+			}
+			for _, p := range l.Params {
+				o.Params = append(o.Params, paramOut{p.Name, p.Doc, p.Default, p.Min, p.Max})
+			}
+			out = append(out, o)
+		}
+	}
 	if c.JSON {
 		enc := json.NewEncoder(s.out)
 		enc.SetIndent("", "  ")
@@ -46,6 +62,9 @@ func (c *gamesCmd) Run(reg *game.Registry, s *streams) error {
 	}
 	for _, g := range out {
 		fmt.Fprintf(s.out, "%-14s %s\n", g.Name, g.Doc)
+		if g.Error != "" {
+			fmt.Fprintf(s.out, "%14s   error: %s\n", "", g.Error)
+		}
 		for _, p := range g.Params {
 			fmt.Fprintf(s.out, "%14s   %s=%d (%d..%d) %s\n", "", p.Name, p.Default, p.Min, p.Max, p.Doc)
 		}

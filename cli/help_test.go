@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden help files in testda
 // change to the CLI's surface shows up in review. Refresh with
 // go test ./cli -run TestHelpGolden -update.
 func TestHelpGolden(t *testing.T) {
-	commands := []string{"", "run", "inspect", "show", "games", "train", "eval", "play", "move", "perft", "export", "jobs",
+	commands := []string{"", "run", "inspect", "show", "games", "train", "eval", "play", "move", "gametest", "perft", "export", "jobs",
 		"retry", "compact", "report", "ui", "worker", "nats-server"}
 	for _, cmd := range commands {
 		name := cmd

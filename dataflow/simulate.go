@@ -62,6 +62,9 @@ type simulator struct {
 	seated  []game.Player // players by seat for the current game
 	rng     game.RNG
 	scratch game.Scratch
+	batch   []game.RNG     // the RNGs of a batch of games (playBatch)
+	rngs    []*game.RNG    // pointers into batch
+	outs    []game.Outcome // a batch's outcomes
 }
 
 // jobAcc accumulates one job's results. One goroutine owns it at a time: a
@@ -132,6 +135,19 @@ func jobGame(j store.Job, k int) uint64 {
 // and the guard's position advances after every game.
 func (s *simulator) playFrom(j store.Job, from int, acc *jobAcc, g *guard) {
 	for k := from; k < jobGames(j); k++ {
+		if n := s.playBatch(j, k); n > 0 {
+			for i := range n {
+				if g != nil && !g.claim() {
+					return
+				}
+				acc.add(entryOf(s.outs[i]), 1, nil)
+				if g != nil {
+					g.release(k + i + 1)
+				}
+			}
+			k += n - 1
+			continue
+		}
 		entry, attempts, failure := s.playGame(jobGame(j, k))
 		if g != nil && !g.claim() {
 			return // the watchdog gave up on this job's goroutine
@@ -143,6 +159,51 @@ func (s *simulator) playFrom(j store.Job, from int, acc *jobAcc, g *guard) {
 	}
 }
 
+// batchGames is how many games playBatch plays in one call.
+const batchGames = 64
+
+// playBatch plays games k, k+1, ... of job j in one call when the state is
+// a game.BatchPlayouter (a game process) and every player is uniform, and
+// returns how many it played into s.outs; 0 means play game k alone. A
+// panic (a failed game process) gives 0 too: the games are then played one
+// by one, with their retries, on a new state.
+func (s *simulator) playBatch(j store.Job, k int) (n int) {
+	if s.cfg.RotateSeats || s.state == nil || !game.AllUniform(s.seated) {
+		return 0
+	}
+	bp, ok := s.state.(game.BatchPlayouter)
+	if !ok {
+		return 0
+	}
+	n = min(jobGames(j)-k, batchGames)
+	if len(s.batch) < n {
+		s.batch = make([]game.RNG, batchGames)
+		s.rngs = make([]*game.RNG, batchGames)
+		for i := range s.batch {
+			s.rngs[i] = &s.batch[i]
+		}
+	}
+	for i := range n {
+		s.batch[i].Seed(s.cfg.Seed, jobGame(j, k+i))
+	}
+	defer func() {
+		if recover() != nil {
+			s.state, s.players, s.seated, n = nil, nil, nil, 0
+		}
+	}()
+	s.outs = bp.PlayUniformBatch(s.rngs[:n], s.cfg.MaxActions, s.outs[:0])
+	return n
+}
+
+// entryOf returns the stored entry of a played game.
+func entryOf(out game.Outcome) store.GameEntry {
+	status := store.Completed
+	if !out.Completed {
+		status = store.Incomplete
+	}
+	return store.GameEntry{Status: status, Winners: out.Winners, Moves: out.Moves}
+}
+
 // playGame plays game index, retrying a game that panics. The returned
 // entry's moves alias the simulator's scratch until the next game.
 func (s *simulator) playGame(index uint64) (store.GameEntry, uint32, *store.GameFailure) {
@@ -150,11 +211,7 @@ func (s *simulator) playGame(index uint64) (store.GameEntry, uint32, *store.Game
 	for attempt := 1; attempt <= s.cfg.Retries+1; attempt++ {
 		out, stack, err := s.tryGame(index)
 		if err == nil {
-			status := store.Completed
-			if !out.Completed {
-				status = store.Incomplete
-			}
-			return store.GameEntry{Status: status, Winners: out.Winners, Moves: out.Moves}, uint32(attempt), nil
+			return entryOf(out), uint32(attempt), nil
 		}
 		lastErr, lastStack = err.Error(), stack
 		s.state, s.players, s.seated = nil, nil, nil // may be broken: rebuild

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/simpipe/simpipe/internal/jsonw"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -41,7 +42,7 @@ func (s *jsonSink) game(r *GameRow) error {
 	b = append(b, `,"length":`...)
 	b = strconv.AppendInt(b, int64(len(r.Moves)), 10)
 	b = append(b, `,"winners":`...)
-	b = appendJSONInts(b, r.Winners)
+	b = jsonw.AppendInts(b, r.Winners)
 	b = append(b, `,"moves":`...)
 	b = appendJSONStrings(b, r.Moves)
 	b = append(b, "}\n"...)
@@ -116,17 +117,6 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-func appendJSONInts(b []byte, xs []int) []byte {
-	b = append(b, '[')
-	for i, x := range xs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, int64(x), 10)
-	}
-	return append(b, ']')
-}
-
 // csvSink writes CSV with a header line. List columns (winners, moves) hold
 // JSON arrays, since move notation may contain commas or spaces; a missing
 // outcome is an empty field.
@@ -155,7 +145,7 @@ func (s *csvSink) game(r *GameRow) error {
 	f[2] = r.Status.String()
 	f[3] = strconv.FormatBool(r.Status == store.Completed)
 	f[4] = strconv.Itoa(len(r.Moves))
-	f[5] = string(appendJSONInts(s.buf[:0], r.Winners))
+	f[5] = string(jsonw.AppendInts(s.buf[:0], r.Winners))
 	s.buf = appendJSONStrings(s.buf[:0], r.Moves)
 	f[6] = string(s.buf)
 	return s.w.Write(f)

@@ -26,6 +26,9 @@ type Scratch struct {
 // choice from rng. players[i] chooses for seat i. st is left at the final
 // position. maxActions <= 0 means no cap.
 func Play(st State, players []Player, rng *RNG, maxActions int, sc *Scratch) Outcome {
+	if po, ok := st.(Playouter); ok && allUniform(players) {
+		return po.PlayUniform(rng, maxActions, sc)
+	}
 	if sp, ok := st.(Sampler); ok && allUniform(players) {
 		return playSampled(sp, rng, maxActions, sc)
 	}
@@ -66,6 +69,33 @@ func Play(st State, players []Player, rng *RNG, maxActions int, sc *Scratch) Out
 	sc.Moves = moves
 	return Outcome{Moves: moves, Winners: st.Winners(), Completed: true}
 }
+
+// Playouter is implemented by states that play a game between uniform
+// players to the end in one call, with exactly the draws of Play's loop for
+// a state that is not a Sampler: legal[rng.IntN(len(legal))] at a decision,
+// legal[rng.Weighted(weights)] at a chance node. A game process
+// (game/gameproc) implements it so that a random game costs one round trip,
+// not one per move. Play uses it when every player is a UniformPlayer; it
+// must fill sc.Moves as Play does and leave st at the final position.
+type Playouter interface {
+	State
+	PlayUniform(rng *RNG, maxActions int, sc *Scratch) Outcome
+}
+
+// BatchPlayouter is implemented by states that play several whole games
+// between uniform players in one call, game i from the initial position
+// with the draws Play would make from rngs[i] (those of a Playouter). A game
+// process (game/gameproc) implements it so that a job's random games cost
+// one round trip, not one each. It appends the outcomes to out, whose Moves
+// it allocates, and leaves the rngs as it found them and st at an
+// unspecified position (Reset it before use).
+type BatchPlayouter interface {
+	State
+	PlayUniformBatch(rngs []*RNG, maxActions int, out []Outcome) []Outcome
+}
+
+// AllUniform reports whether every player is a UniformPlayer.
+func AllUniform(players []Player) bool { return allUniform(players) }
 
 func allUniform(players []Player) bool {
 	for _, p := range players {

@@ -68,15 +68,43 @@ func (d Def) Canonical(p Params) string {
 // Registry maps game names to definitions. The zero value is empty and ready
 // to use; it is not safe for concurrent registration.
 type Registry struct {
-	defs map[string]Def
+	defs      map[string]Def
+	resolvers map[string]Resolver
 }
+
+// Resolver builds the games whose spec starts with a prefix and a colon,
+// such as "exec:NAME:key=value" for game processes (game/gameproc): games
+// that are found when asked for rather than registered one by one.
+type Resolver interface {
+	// New builds the game of spec without its prefix ("NAME:key=value").
+	New(spec string) (Game, error)
+}
+
+// Resolve makes r hand the specs "prefix:..." to res. It panics when the
+// prefix is a registered name or already resolved, a wiring error.
+func (r *Registry) Resolve(prefix string, res Resolver) {
+	if _, dup := r.defs[prefix]; dup {
+		panic(fmt.Sprintf("game: resolver prefix %q is a registered game", prefix))
+	}
+	if _, dup := r.resolvers[prefix]; dup {
+		panic(fmt.Sprintf("game: resolver prefix %q set twice", prefix))
+	}
+	if r.resolvers == nil {
+		r.resolvers = make(map[string]Resolver)
+	}
+	r.resolvers[prefix] = res
+}
+
+// Resolver returns the resolver of prefix, or nil.
+func (r *Registry) Resolver(prefix string) Resolver { return r.resolvers[prefix] }
 
 // Register adds d. It returns an error when the name is empty or taken.
 func (r *Registry) Register(d Def) error {
 	if d.Name == "" || strings.ContainsAny(d.Name, ":,= ") {
 		return fmt.Errorf("game: invalid name %q", d.Name)
 	}
-	if _, dup := r.defs[d.Name]; dup {
+	_, resolved := r.resolvers[d.Name]
+	if _, dup := r.defs[d.Name]; dup || resolved {
 		return fmt.Errorf("game: %q registered twice", d.Name)
 	}
 	if r.defs == nil {
@@ -108,6 +136,9 @@ func (r *Registry) Defs() []Def {
 // and 0.
 func (r *Registry) New(spec string) (Game, error) {
 	name, args, _ := strings.Cut(strings.TrimSpace(spec), ":")
+	if res, ok := r.resolvers[name]; ok {
+		return res.New(args)
+	}
 	d, ok := r.defs[name]
 	if !ok {
 		return nil, &UnknownGameError{Name: name}

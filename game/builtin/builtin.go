@@ -6,6 +6,7 @@ import (
 	"github.com/simpipe/simpipe/game/breakthrough"
 	"github.com/simpipe/simpipe/game/checkers"
 	"github.com/simpipe/simpipe/game/connect4"
+	"github.com/simpipe/simpipe/game/gameproc"
 	"github.com/simpipe/simpipe/game/gofish"
 	"github.com/simpipe/simpipe/game/hex"
 	"github.com/simpipe/simpipe/game/othello"
@@ -13,8 +14,10 @@ import (
 	"github.com/simpipe/simpipe/game/tictactoe"
 )
 
-// Register adds every built-in game to r.
+// Register adds every built-in game to r, and the game processes of
+// "exec:NAME" specs (game/gameproc).
 func Register(r *game.Registry) {
+	gameproc.Register(r)
 	r.MustRegister(breakthrough.Def)
 	r.MustRegister(checkers.Def)
 	r.MustRegister(connect4.Def)

@@ -3,7 +3,6 @@ package gametest
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -11,51 +10,6 @@ import (
 	"github.com/simpipe/simpipe/game/gofish"
 	"github.com/simpipe/simpipe/game/tictactoe"
 )
-
-// recorder is a tester that records failures instead of failing, so that
-// the tests below can check that Run catches planted bugs. Like
-// *testing.T, it runs each subtest on its own goroutine and ends it with
-// runtime.Goexit on Fatalf and Skipf.
-type recorder struct {
-	name   string
-	logs   *[]string // "Check: message", shared by the whole tree
-	failed bool
-	parent *recorder
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	*r.logs = append(*r.logs, r.name+": "+fmt.Sprintf(format, args...))
-	for p := r; p != nil; p = p.parent {
-		p.failed = true
-	}
-}
-
-func (r *recorder) Fatalf(format string, args ...any) {
-	r.Errorf(format, args...)
-	runtime.Goexit()
-}
-
-func (r *recorder) Skipf(string, ...any) { runtime.Goexit() }
-
-func (r *recorder) Run(name string, f func(tester)) bool {
-	c := &recorder{name: strings.TrimPrefix(r.name+"/"+name, "/"), logs: r.logs, parent: r}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f(c)
-	}()
-	<-done
-	return !c.failed
-}
-
-// record runs the checks on g and returns the failures, one per line.
-func record(g game.Game, o Options) (logs []string, failed bool) {
-	r := &recorder{logs: &logs}
-	run(r, g, o)
-	return logs, r.failed
-}
 
 // TestRunPlantedBugs feeds Run games with one deliberate bug each and checks
 // that the right check reports it with a message that says what is wrong.
