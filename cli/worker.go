@@ -10,14 +10,15 @@ import (
 )
 
 type workerCmd struct {
-	NATS    string `name:"nats" required:"" help:"URL of the NATS server the coordinator uses, e.g. nats://10.0.0.5:4222." placeholder:"URL"`
-	Workers int    `default:"0" help:"Simulator goroutines (0: one per CPU)."`
+	NATS     string `name:"nats" required:"" help:"URL of the NATS server the coordinator uses, e.g. nats://10.0.0.5:4222." placeholder:"URL"`
+	Workers  int    `default:"0" help:"Simulator goroutines (0: one per CPU)."`
+	natsAuth `embed:""`
 }
 
 func (c *workerCmd) Validate() error { return resolveWorkers(&c.Workers) }
 
 func (c *workerCmd) Run(ctx context.Context, reg *game.Registry, s *streams) error {
-	nc, err := connectNATS(c.NATS, "simpipe worker", s.err)
+	nc, err := connectNATS(c.NATS, "simpipe worker", c.natsAuth, s.err)
 	if err != nil {
 		return err
 	}
