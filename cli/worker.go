@@ -23,11 +23,12 @@ func (c *workerCmd) Run(ctx context.Context, reg *game.Registry, s *streams) err
 		return err
 	}
 	defer nc.Close()
-	var results atomic.Uint64
+	var results, dups atomic.Uint64
 	err = cluster.Work(ctx, nc, cluster.WorkerOptions{
 		Workers: c.Workers, Version: Version, Registry: reg, Log: s.err,
-		OnResult: func() { results.Add(1) },
+		OnResult:    func() { results.Add(1) },
+		OnDuplicate: func() { dups.Add(1) },
 	})
-	fmt.Fprintf(s.err, "%s: worker: stopped after %d results\n", progName, results.Load())
+	fmt.Fprintf(s.err, "%s: worker: stopped after %d results (%d of them copies the server already held)\n", progName, results.Load(), dups.Load())
 	return err
 }

@@ -219,6 +219,10 @@ type JetStreamSinkOptions struct {
 	// OnError, if not nil, is told about failed publish attempts; the sink
 	// retries until the server accepts.
 	OnError func(error)
+	// OnDuplicate, if not nil, is called with each item whose publication
+	// the server dropped as a duplicate of a message it already holds (or
+	// held, within its duplicate window) under the same MsgID.
+	OnDuplicate func(JetStreamPublish)
 }
 
 // JetStreamSink publishes JetStreamPublish items and waits for the server's
@@ -274,7 +278,9 @@ func (s *JetStreamSink) run() {
 			}
 			continue
 		}
-		s.publish(p)
+		if dup := s.publish(p); dup && s.opts.OnDuplicate != nil {
+			s.opts.OnDuplicate(p)
+		}
 		if s.opts.OnPublished != nil {
 			s.opts.OnPublished(p)
 		}
@@ -302,14 +308,16 @@ func (s *JetStreamSink) run() {
 	}
 }
 
-func (s *JetStreamSink) publish(p JetStreamPublish) {
+// publish publishes p until the server accepts it and reports whether the
+// server dropped it as a duplicate.
+func (s *JetStreamSink) publish(p JetStreamPublish) (duplicate bool) {
 	backoff := 100 * time.Millisecond
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
-		_, err := s.js.Publish(ctx, p.Subject, p.Data, jetstream.WithMsgID(p.MsgID))
+		ack, err := s.js.Publish(ctx, p.Subject, p.Data, jetstream.WithMsgID(p.MsgID))
 		cancel()
 		if err == nil {
-			return
+			return ack.Duplicate
 		}
 		if s.opts.OnError != nil {
 			s.opts.OnError(err)

@@ -33,6 +33,12 @@ type WorkerOptions struct {
 	// OnResult, if not nil, is called after each result is published and
 	// its job acknowledged.
 	OnResult func()
+	// OnDuplicate, if not nil, is called for each result the server
+	// dropped because it already held a result of that job: a stale copy
+	// (the job was played again elsewhere after this worker went silent for
+	// a lease), or a publication retried after its acknowledgement was
+	// lost.
+	OnDuplicate func()
 }
 
 // maxRunFlows is how many runs' simulators a worker keeps; the least
@@ -98,6 +104,12 @@ func Work(ctx context.Context, nc *nats.Conn, opts WorkerOptions) error {
 			}
 		},
 		OnError: func(err error) { logf("publishing a result: %v; retrying", err) },
+		OnDuplicate: func(p JetStreamPublish) {
+			logf("result %s was already stored: a stale or repeated copy, dropped by the server", p.MsgID)
+			if opts.OnDuplicate != nil {
+				opts.OnDuplicate()
+			}
+		},
 	})
 
 	w := &worker{opts: opts, sink: sink, flows: map[string]*runFlow{}, logf: logf}
