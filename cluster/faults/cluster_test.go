@@ -73,6 +73,7 @@ type natsCluster struct {
 	ws         []*proc       // the current worker of each worker host
 	coArgs     []string
 	workerEnv  []string
+	coordEnv   []string
 	// every coordinator and worker process started, killed ones included
 	allCoords, allWorkers []*proc
 }
@@ -130,7 +131,7 @@ func (c *natsCluster) startWorker(i int, extra ...string) {
 }
 
 func (c *natsCluster) startCoordinator() {
-	p := c.coord.start(fmt.Sprintf("coordinator %d", len(c.allCoords)+1), nil, c.coArgs...)
+	p := c.coord.start(fmt.Sprintf("coordinator %d", len(c.allCoords)+1), c.coordEnv, c.coArgs...)
 	c.mu.Lock()
 	c.co = p
 	c.mu.Unlock()
