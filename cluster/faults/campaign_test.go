@@ -166,6 +166,9 @@ const gameSleep = 4 * time.Millisecond
 // stated bound after the last fault was healed, and each fault's cost in
 // time is logged. SIMPIPE_FAULTS_SEED replays a campaign.
 func TestFaultCampaign(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the fault campaign plays a run of half a minute or more (make test runs it; make test-race's -short does not)")
+	}
 	cfg := campaignConfig()
 	seed := uint64(time.Now().UnixNano() % 1e6)
 	if s := os.Getenv("SIMPIPE_FAULTS_SEED"); s != "" {
