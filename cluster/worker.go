@@ -20,6 +20,14 @@ import (
 type WorkerOptions struct {
 	// Workers is the number of simulator goroutines.
 	Workers int
+	// Prefetch is how many jobs the worker holds beyond one per simulator:
+	// they wait in its queue while the simulators play, so that fetching
+	// the next job and publishing a result, a round trip to the server
+	// each, leave no simulator idle. Across a slow network a job should
+	// last longer than about two round trips divided by (1 + Prefetch /
+	// Workers). Jobs held are not available to other workers, and come
+	// back from a dead worker only after the lease. At least 1.
+	Prefetch int
 	// Version is this simpipe's version; jobs from another are refused.
 	Version string
 	// Registry holds the games this worker can play.
@@ -75,10 +83,10 @@ func Work(ctx context.Context, nc *nats.Conn, opts WorkerOptions) error {
 		}
 	}
 	ackWait := cons.CachedInfo().Config.AckWait
-	logf("pulling jobs with %d simulators (ack wait %s)", opts.Workers, ackWait)
+	logf("pulling jobs with %d simulators, %d jobs ahead (ack wait %s)", opts.Workers, max(opts.Prefetch, 1), ackWait)
 
 	src := NewJetStreamSource(ctx, cons, JetStreamSourceOptions{
-		MaxInFlight: opts.Workers + 1,
+		MaxInFlight: opts.Workers + max(opts.Prefetch, 1),
 		Heartbeat:   max(ackWait/3, 50*time.Millisecond),
 		OnError:     func(err error) { logf("fetching jobs: %v", err) },
 	})
