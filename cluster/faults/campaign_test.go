@@ -183,6 +183,11 @@ func TestFaultCampaign(t *testing.T) {
 	t.Logf("%s campaign, seed %d (SIMPIPE_FAULTS_SEED=%d replays it): %d faults", cfg.name, seed, seed, len(faults))
 
 	c := newCluster(t, workers, seed)
+	t.Cleanup(func() {
+		if t.Failed() {
+			c.dumpLogs(t, 40)
+		}
+	})
 	args := []string{"--game", "test-slow", "--games", strconv.Itoa(cfg.games), "--chunk", "100", "--seed", "14", "--progress", "none"}
 	want := reference(t, c.dir, args)
 	db := filepath.Join(c.dir, "campaign.db")
@@ -415,4 +420,14 @@ func (c *natsCluster) inject(t *testing.T, f *fault) {
 		c.startServer()
 	}
 	f.healed = time.Now()
+}
+
+// dumpLogs logs the last n lines of every coordinator and worker started
+// and of the server, with the time since each started.
+func (c *natsCluster) dumpLogs(t *testing.T, n int) {
+	procs := append(append(append([]*proc(nil), c.allCoords...), c.allWorkers...), c.srv)
+	for _, p := range procs {
+		out := strings.Split(strings.TrimSpace(p.output()), "\n")
+		t.Logf("--- %s, last %d lines:\n%s", p.name, min(n, len(out)), strings.Join(out[max(0, len(out)-n):], "\n"))
+	}
 }

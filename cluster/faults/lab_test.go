@@ -199,20 +199,38 @@ func (h *host) lose(on bool) error {
 // proc is a process the test started in a namespace; its stderr can be read
 // while it runs.
 type proc struct {
-	name string
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  bytes.Buffer // stdout and stderr; guarded by mu
-	done chan struct{}
-	code int
+	name    string
+	cmd     *exec.Cmd
+	mu      sync.Mutex
+	out     bytes.Buffer // stdout and stderr, each line stamped; guarded by mu
+	midLine bool         // the last write did not end a line; guarded by mu
+	done    chan struct{}
+	code    int
 }
 
 type lockedWriter struct{ p *proc }
 
+// epoch is when the tests started: every line a process writes is stamped
+// with the time since, so that logs of several processes line up.
+var epoch = time.Now()
+
 func (w lockedWriter) Write(b []byte) (int, error) {
 	w.p.mu.Lock()
 	defer w.p.mu.Unlock()
-	return w.p.out.Write(b)
+	n := len(b)
+	for len(b) > 0 {
+		if !w.p.midLine {
+			fmt.Fprintf(&w.p.out, "[%7.2fs] ", time.Since(epoch).Seconds())
+		}
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line = b[:i+1]
+		}
+		w.p.out.Write(line)
+		w.p.midLine = line[len(line)-1] != '\n'
+		b = b[len(line):]
+	}
+	return n, nil
 }
 
 // start runs argv in h's namespace ('ip netns exec' execs it, so the PID is
