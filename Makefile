@@ -9,7 +9,7 @@ RUN_GAMES ?= 100000
 RUN_PLAYERS ?= mcts:iterations=100,random
 FUZZTIME  ?= 20s
 
-.PHONY: all build run test test-race test-resume crashtest bench lint fuzz claims c4-accuracy c4-positions clean
+.PHONY: all build run test test-race test-resume crashtest fault-campaign bench lint fuzz claims c4-accuracy c4-positions clean
 
 all: build
 
@@ -51,6 +51,12 @@ test-resume:
 # connect four) and a slow one (MCTS on hex 7x7), plus kills inside commits.
 crashtest:
 	SIMPIPE_CRASH_KILLS=50 $(GO) test -count=1 -timeout 30m -run 'TestCrashResume|TestKillInsideCommit' -v ./cli/ | grep -E '^(---|ok|FAIL)|kills'
+
+# The full NATS fault campaign in network namespaces (root, iproute2 and
+# iptables; make test runs a reduced one), then the throughput figures
+# across namespaces. SIMPIPE_FAULTS_SEED=N replays a campaign.
+fault-campaign:
+	SIMPIPE_FAULTS=full $(GO) test -count=1 -timeout 40m -run 'TestFaultCampaign|TestThroughput' -v ./cluster/faults/ | grep -Ev '^=== (RUN|PAUSE|CONT)'
 
 # Benchmarks: random playouts per game, the end-to-end pipeline against a
 # plain loop over the same games (the "ratio" metric), a move of the ai

@@ -19,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/simpipe/simpipe/cluster"
+	"github.com/simpipe/simpipe/internal/testcert"
 )
 
 // natsArgs is a run of MCTS tic-tac-toe with jobs of about 20 ms: slow
@@ -432,4 +433,110 @@ func TestNATSServerRestarted(t *testing.T) {
 	t.Logf("SIGKILLed the NATS server after %d games committed, restarted it on the same store %.1fs later; all three clients reconnected; "+
 		"workers played %d and %d results; coordinator: published %d, republished %d, ignored %d duplicate results, refused %d; digest %s",
 		live, outage.Seconds(), n1, n2, st[0], st[1], st[2], st[3], got.ResultsDigest)
+}
+
+// onlyLine returns the only line of s, failing if there are more.
+func onlyLine(t *testing.T, what, s string) string {
+	t.Helper()
+	s = strings.TrimSpace(s)
+	if s == "" || strings.Contains(s, "\n") {
+		t.Fatalf("%s: want one line, got:\n%s", what, s)
+	}
+	return s
+}
+
+// TestNATSAuth starts 'simpipe nats-server' with a token and TLS: workers
+// and coordinators without the token, with a wrong one, or without the
+// server's authority are refused with one line and a non-zero exit; a
+// server with client certificates refuses a client without one; a
+// non-loopback --listen without a token is refused; and a run whose
+// coordinator and workers have the right credentials gets a local run's
+// digest.
+func TestNATSAuth(t *testing.T) {
+	dir := t.TempDir()
+	certs := testcert.Write(t, dir)
+	token, wrong := filepath.Join(dir, "token"), filepath.Join(dir, "wrong")
+	if err := os.WriteFile(token, []byte("s3cret-of-this-cluster\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wrong, []byte("guess\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	open := start(t, nil, "nats-server", "--store", t.TempDir(), "--listen", "0.0.0.0:0")
+	if code := open.wait(t, 20*time.Second); code != 2 {
+		t.Fatalf("nats-server on 0.0.0.0 without a token: exit %d: %s", code, open.stderr())
+	}
+	line := onlyLine(t, "open listen", open.stderr())
+	if !strings.Contains(line, "not a loopback address") {
+		t.Fatalf("open listen: %s", line)
+	}
+	t.Logf("0.0.0.0 without a token: %s", line)
+
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	url := "nats://" + addr
+	srv := start(t, nil, "nats-server", "--store", t.TempDir(), "--listen", addr, "--token-file", token,
+		"--tls-cert", certs.ServerCert, "--tls-key", certs.ServerKey)
+	srv.waitFor(t, "listening on", 20*time.Second)
+
+	tlsOK := []string{"--tls-ca", certs.CA}
+	refusals := []struct {
+		name, want string
+		args       []string
+	}{
+		{"worker without a token", "Authorization Violation", append([]string{"worker", "--nats", url}, tlsOK...)},
+		{"worker with a wrong token", "Authorization Violation", append([]string{"worker", "--nats", url, "--token-file", wrong}, tlsOK...)},
+		{"worker trusting another authority", "certificate signed by unknown authority", []string{"worker", "--nats", url, "--token-file", token, "--tls-ca", certs.OtherCA}},
+		{"worker without TLS settings", "certificate signed by unknown authority", []string{"worker", "--nats", url, "--token-file", token}},
+		{"coordinator with a wrong token", "Authorization Violation",
+			append(append([]string{"run", "--db", filepath.Join(t.TempDir(), "x.db"), "--nats", url, "--token-file", wrong}, tlsOK...), "--game", "tictactoe", "--games", "10", "--progress", "none")},
+	}
+	for _, r := range refusals {
+		p := start(t, nil, r.args...)
+		code := p.wait(t, 20*time.Second)
+		errLines := regexp.MustCompile(`(?m)^.*(error|refused|nats).*$`).FindAllString(p.stderr(), -1)
+		var line string
+		for _, l := range errLines {
+			if strings.Contains(l, r.want) {
+				line = l
+			}
+		}
+		if r.args[0] == "worker" {
+			line = onlyLine(t, r.name, p.stderr())
+		}
+		if code == 0 || !strings.Contains(line, r.want) || strings.Count(p.stderr(), r.want) != 1 {
+			t.Fatalf("%s: exit %d, want a non-zero exit and one line with %q:\n%s", r.name, code, r.want, p.stderr())
+		}
+		t.Logf("%s: exit %d: %s", r.name, code, line)
+	}
+
+	// A server that wants client certificates refuses a client without one.
+	mtlsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	mtls := start(t, nil, "nats-server", "--store", t.TempDir(), "--listen", mtlsAddr, "--token-file", token,
+		"--tls-cert", certs.ServerCert, "--tls-key", certs.ServerKey, "--tls-ca", certs.CA)
+	mtls.waitFor(t, "listening on", 20*time.Second)
+	nocert := start(t, nil, "worker", "--nats", "nats://"+mtlsAddr, "--token-file", token, "--tls-ca", certs.CA)
+	if code := nocert.wait(t, 20*time.Second); code == 0 {
+		t.Fatalf("worker without a client certificate: exit 0: %s", nocert.stderr())
+	}
+	t.Logf("worker without a client certificate: %s", onlyLine(t, "no client cert", nocert.stderr()))
+	withCert := start(t, nil, "worker", "--nats", "nats://"+mtlsAddr, "--token-file", token, "--tls-ca", certs.CA,
+		"--tls-cert", certs.ClientCert, "--tls-key", certs.ClientKey)
+	withCert.waitFor(t, "waiting for a coordinator", 20*time.Second)
+	stopWorker(t, withCert)
+
+	// The run's own processes get in and play.
+	args := []string{"--game", "tictactoe", "--games", "3000", "--players", "mcts:iterations=50,random", "--chunk", "100", "--seed", "3", "--progress", "none"}
+	want := referenceFor(t, args)
+	creds := append([]string{"--token-file", token}, tlsOK...)
+	db := filepath.Join(t.TempDir(), "auth.db")
+	coord := start(t, nil, append(append([]string{"run", "--db", db, "--nats", url, "--lease", "5s"}, creds...), args...)...)
+	w := start(t, nil, append([]string{"worker", "--nats", url, "--workers", "2"}, creds...)...)
+	if code := coord.wait(t, 60*time.Second); code != 0 {
+		t.Fatalf("coordinator exit %d: %s", code, coord.stderr())
+	}
+	stopWorker(t, w)
+	got := inspect(t, db)
+	sameOutcome(t, got, want)
+	verify(t, db)
 }

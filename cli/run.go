@@ -46,7 +46,8 @@ type runCmd struct {
 	MaxDBSize   int64         `name:"max-db-size" help:"Stop with an error before the DB file grows beyond this many bytes (0: no limit)." placeholder:"BYTES"`
 	NATS        string        `name:"nats" help:"Play the games on workers ('simpipe worker') over the NATS JetStream server at this URL; 'embedded' starts a server in this process on a free loopback port, with a worker of --workers simulators." placeholder:"URL"`
 	Lease       time.Duration `default:"2m" help:"With --nats: how long a job may go without a result; a worker silent this long loses its jobs to others, and a job refused or lost is published again."`
-	MetricsAddr string        `name:"metrics-addr" help:"Serve Prometheus metrics at http://ADDR/metrics while the run lasts, e.g. :9090 (port 0 picks a free port)." placeholder:"ADDR"`
+	natsAuth    `embed:""`
+	MetricsAddr string `name:"metrics-addr" help:"Serve Prometheus metrics at http://ADDR/metrics while the run lasts, e.g. :9090 (port 0 picks a free port)." placeholder:"ADDR"`
 }
 
 func (c *runCmd) Validate() error {
@@ -63,6 +64,8 @@ func (c *runCmd) Validate() error {
 		return fmt.Errorf("--max-db-size %d is negative", c.MaxDBSize)
 	case c.Lease < 100*time.Millisecond:
 		return fmt.Errorf("--lease %s is shorter than 100ms", c.Lease)
+	case c.natsAuth.set() && (c.NATS == "" || c.NATS == "embedded"):
+		return fmt.Errorf("--token-file and --tls-* go with --nats URL")
 	case c.Chunk != nil && (*c.Chunk < 1 || *c.Chunk > 1<<20):
 		return fmt.Errorf("--chunk %d is outside 1..%d", *c.Chunk, 1<<20)
 	}

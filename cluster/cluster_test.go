@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -103,6 +104,10 @@ func TestCoordinatorRefusesBadResults(t *testing.T) {
 		EncodeResultMsg(short), // one game for a job of 500
 		[]byte("garbage"),
 	}
+	forged := forgedResults(t, ref, runID)
+	for _, f := range forged {
+		bad = append(bad, EncodeResultMsg(f.msg))
+	}
 	for i, b := range bad {
 		if _, err := js.Publish(ctx, resultsSubject(runID), b, jetstream.WithMsgID("bad-"+string(rune('a'+i)))); err != nil {
 			t.Fatal(err)
@@ -137,10 +142,107 @@ func TestCoordinatorRefusesBadResults(t *testing.T) {
 	if st.Refused != uint64(len(bad)) {
 		t.Fatalf("refused %d of %d bad results:\n%s", st.Refused, len(bad), log.String())
 	}
-	for _, s := range []string{"run another-run", "protocol version 9", "job 1099511627776", "does not match job 0", "not a simpipe result"} {
+	wantLog := []string{"run another-run", "protocol version 9", "job 1099511627776", "does not match job 0", "not a simpipe result"}
+	for _, f := range forged {
+		wantLog = append(wantLog, f.why)
+	}
+	for _, s := range wantLog {
 		if !strings.Contains(log.String(), s) {
 			t.Errorf("no refusal mentioning %q in:\n%s", s, log.String())
 		}
 	}
 	t.Logf("stats %+v; digest %x", st, got)
+}
+
+type forgedResult struct {
+	msg *ResultMsg
+	why string // what the coordinator's refusal says
+}
+
+// forgedResults returns results of the run's first jobs with valid
+// checksums and the right sizes but impossible content, made from the
+// reference run's real records: each must be refused by the checks of
+// content against the rules, never committed.
+func forgedResults(t *testing.T, ref *store.Stage, runID string) []forgedResult {
+	t.Helper()
+	var chunks []*store.Chunk
+	if err := ref.Results(func(c *store.Chunk) error {
+		if len(chunks) < 2 {
+			chunks = append(chunks, &store.Chunk{First: c.First, MoveBits: c.MoveBits, Raw: cloneRaw(c.Raw)})
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) < 2 || chunks[0].First != 0 {
+		t.Fatalf("reference run has %d records", len(chunks))
+	}
+	// make re-encodes chunk c's games, changed by edit, as a result of job,
+	// with the aggregate of what it encodes unless agg is given.
+	make := func(job uint64, c *store.Chunk, edit func(i int, g *store.GameEntry), agg *store.Aggregate) *ResultMsg {
+		var e store.ChunkEncoder
+		e.Reset(c.First, c.MoveBits)
+		m := &ResultMsg{RunID: runID, JobID: job, Attempts: 1}
+		for i := range c.Len() {
+			g := c.Entry(i)
+			if edit != nil {
+				edit(i, &g)
+			}
+			e.Add(g)
+			m.Delta.AddGame(g)
+		}
+		m.Record = e.Bytes()
+		if agg != nil {
+			m.Delta = *agg
+		}
+		return m
+	}
+	real := make(0, chunks[0], nil, nil)
+	swapped := real.Delta
+	swapped.WinsBySeat[0], swapped.WinsBySeat[1] = swapped.WinsBySeat[1], swapped.WinsBySeat[0]
+	if swapped == real.Delta {
+		t.Fatal("job 0 has as many wins for each seat")
+	}
+	firstWin := -1
+	for i := range chunks[0].Len() {
+		if g := chunks[0].Entry(i); g.Winners != 0 && firstWin < 0 {
+			firstWin = i
+		}
+	}
+	failure := make(0, chunks[0], nil, nil)
+	failure.Failures = []store.GameFailure{{Index: 3, Attempts: 1, Error: "panic: forged"}}
+	return []forgedResult{
+		{make(0, chunks[1], nil, nil), "record of games 500+500 does not match job 0"},      // another job's record
+		{make(0, chunks[0], nil, &swapped), "aggregate does not match the record of job 0"}, // wins moved to the other seat
+		{make(0, chunks[0], func(i int, g *store.GameEntry) {
+			if i == firstWin {
+				g.Winners ^= 3 // the loser wins
+			}
+		}, nil), fmt.Sprintf("game %d: recorded winners", firstWin)},
+		{make(0, chunks[0], func(i int, g *store.GameEntry) {
+			if i == 1 {
+				g.Moves = g.Moves[:len(g.Moves)-1] // stops one move early
+			}
+		}, nil), "game 1: recorded as completed after"},
+		{make(0, chunks[0], func(i int, g *store.GameEntry) {
+			if c := chunks[0]; i == 2 {
+				g.Moves[0] = 1<<c.MoveBits - 1 // no such move in connect four
+			}
+		}, nil), fmt.Sprintf("game 2: move 1 (code %d) is not legal", 1<<chunks[0].MoveBits-1)},
+		{make(0, chunks[0], func(i int, g *store.GameEntry) {
+			if i == 4 {
+				g.Status = store.Incomplete
+				g.Winners = 0
+			}
+		}, nil), "game 4: recorded as incomplete"},
+		{failure, "failures [3] do not match the failed games [] of job 0"},
+	}
+}
+
+func cloneRaw(raw [][]byte) [][]byte {
+	out := make([][]byte, len(raw))
+	for i, r := range raw {
+		out[i] = append([]byte(nil), r...)
+	}
+	return out
 }

@@ -138,7 +138,8 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 			RotateSeats: cfg.RotateSeats, Retries: opts.Retries, GameTimeout: opts.GameTimeout,
 		},
 		published: map[uint64]*pubJob{}, finished: map[uint64]bool{}, handed: map[uint64][]jetstream.Msg{},
-		wake: make(chan struct{}, 1),
+		wake:    make(chan struct{}, 1),
+		checker: resultChecker{g: x.Def.Game, maxActions: cfg.MaxActions, moveBits: cfg.MoveBits},
 	}
 	fmt.Fprintf(opts.Log, "simpipe: coordinator: run %s on %s: waiting for workers ('simpipe worker --nats %s')\n",
 		st.RunID, nc.ConnectedUrlRedacted(), nc.ConnectedUrlRedacted())
@@ -214,6 +215,7 @@ type coordinator struct {
 	allDone                                      atomic.Bool
 	published0, republished, duplicates, refused atomic.Uint64
 	refusedLogged                                atomic.Int32
+	checker                                      resultChecker // used by route only
 
 	mu        sync.Mutex
 	published map[uint64]*pubJob // jobs published and not finished; guarded by mu
@@ -375,7 +377,7 @@ func (c *coordinator) route() {
 		r, err := c.check(m)
 		if err != nil {
 			c.refused.Add(1)
-			if c.refusedLogged.Add(1) <= 10 {
+			if c.refusedLogged.Add(1) <= 20 {
 				c.logf("refused result message %s: %v", subjectOf(m), err)
 			}
 			_ = m.TermWithReason(err.Error())
@@ -389,8 +391,9 @@ func (c *coordinator) route() {
 	}
 }
 
-// check decodes a result message and checks it against the run and its
-// job, so that nothing but a result of this run's job reaches a commit.
+// check decodes a result message and checks it against the run, its job
+// and the game's rules (see resultChecker), so that nothing but a possible
+// result of this run's job reaches a commit.
 func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
 	rm, err := DecodeResultMsg(m.Data())
 	if err != nil {
@@ -420,28 +423,8 @@ func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
 		}
 		job = jobs[0]
 	}
-	chunk, err := store.DecodeChunk(rm.Record)
-	if err != nil {
+	if err := c.checker.check(job, rm); err != nil {
 		return nil, fmt.Errorf("%w: job %d: %v", ErrBadMessage, rm.JobID, err)
-	}
-	games := uint64(job.Count)
-	if job.Only != nil {
-		games = uint64(len(job.Only))
-	}
-	failed := uint64(0)
-	for i := range chunk.Len() {
-		if chunk.Status(i) == store.Failed {
-			failed++
-		}
-	}
-	switch {
-	case chunk.First != job.First || uint64(len(chunk.Raw)) != games || chunk.MoveBits != c.cfg.MoveBits:
-		err = fmt.Errorf("record of games %d+%d does not match job %d (games %d+%d)", chunk.First, len(chunk.Raw), job.ID, job.First, games)
-	case rm.Delta.Finished() != games || rm.Delta.Failed != failed || uint64(len(rm.Failures)) != failed:
-		err = fmt.Errorf("aggregate or failures do not match the record of job %d", job.ID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadMessage, err)
 	}
 	return &store.JobResult{Job: job, Record: rm.Record, Delta: rm.Delta, Failures: rm.Failures, Attempts: rm.Attempts}, nil
 }

@@ -219,12 +219,17 @@ type JetStreamSinkOptions struct {
 	// OnError, if not nil, is told about failed publish attempts; the sink
 	// retries until the server accepts.
 	OnError func(error)
+	// OnDuplicate, if not nil, is called with each item whose publication
+	// the server dropped as a duplicate of a message it already holds (or
+	// held, within its duplicate window) under the same MsgID.
+	OnDuplicate func(JetStreamPublish)
 }
 
 // JetStreamSink publishes JetStreamPublish items and waits for the server's
 // PubAck before it acknowledges the message each completes, so that a
 // message is only ever removed from a work queue after its result is stored
-// in the stream. A publish that fails is retried (with backoff) until it is
+// in the stream. Items are published concurrently (up to maxAcking at
+// once), in no particular order. A publish that fails is retried (with backoff) until it is
 // accepted: a duplicate is dropped by the server's de-duplication on MsgID.
 type JetStreamSink struct {
 	js   jetstream.JetStream
@@ -252,7 +257,8 @@ func (s *JetStreamSink) In() chan<- any { return s.in }
 // acknowledged.
 func (s *JetStreamSink) AwaitCompletion() { <-s.done }
 
-// maxAcking bounds the acknowledgements a JetStreamSink waits on at once.
+// maxAcking bounds the publications and acknowledgements a JetStreamSink
+// waits on at once.
 const maxAcking = 256
 
 func (s *JetStreamSink) run() {
@@ -274,27 +280,27 @@ func (s *JetStreamSink) run() {
 			}
 			continue
 		}
-		s.publish(p)
-		if s.opts.OnPublished != nil {
-			s.opts.OnPublished(p)
-		}
-		if p.Ack == nil {
-			if s.opts.OnDone != nil {
-				s.opts.OnDone(p, nil)
-			}
-			continue
-		}
-		// The result is stored: acknowledge its message without holding
-		// up the next publication. A confirmation normally takes a round
-		// trip, but one can be lost (the server restarted and forgot the
-		// delivery): that must not stall the results behind it.
+		// Publish and acknowledge without holding up the next item: each
+		// takes a round trip to the server (two, with the confirmation of
+		// the acknowledgement), which across a slow network is far longer
+		// than a job, and a confirmation can be lost (the server restarted
+		// and forgot the delivery): neither may stall the results behind.
 		sem <- struct{}{}
 		acking.Add(1)
 		go func() {
 			defer func() { <-sem; acking.Done() }()
-			ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
-			err := p.Ack.DoubleAck(ctx)
-			cancel()
+			if dup := s.publish(p); dup && s.opts.OnDuplicate != nil {
+				s.opts.OnDuplicate(p)
+			}
+			if s.opts.OnPublished != nil {
+				s.opts.OnPublished(p)
+			}
+			var err error
+			if p.Ack != nil {
+				ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
+				err = p.Ack.DoubleAck(ctx)
+				cancel()
+			}
 			if s.opts.OnDone != nil {
 				s.opts.OnDone(p, err)
 			}
@@ -302,14 +308,14 @@ func (s *JetStreamSink) run() {
 	}
 }
 
-func (s *JetStreamSink) publish(p JetStreamPublish) {
+func (s *JetStreamSink) publish(p JetStreamPublish) (duplicate bool) {
 	backoff := 100 * time.Millisecond
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
-		_, err := s.js.Publish(ctx, p.Subject, p.Data, jetstream.WithMsgID(p.MsgID))
+		ack, err := s.js.Publish(ctx, p.Subject, p.Data, jetstream.WithMsgID(p.MsgID))
 		cancel()
 		if err == nil {
-			return
+			return ack.Duplicate
 		}
 		if s.opts.OnError != nil {
 			s.opts.OnError(err)

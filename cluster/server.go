@@ -42,6 +42,31 @@ type ServerOptions struct {
 	SyncAlways bool
 	// Logs turns on the server's own log lines (on stderr).
 	Logs bool
+	// Token, if not empty, is the secret every client must present: only
+	// the run's own coordinators and workers get in. A server without one
+	// listens on a loopback address only (ErrOpenListen).
+	Token string
+	// TLSCert and TLSKey, if set, are the PEM files of the server's
+	// certificate and key: every client must then connect with TLS. TLSCA,
+	// if set, is the PEM file of the authority that signs client
+	// certificates, which every client must then present.
+	TLSCert, TLSKey, TLSCA string
+}
+
+// ErrOpenListen is returned (wrapped in an AddressError) by StartServer for
+// a Listen address other machines can reach when no Token is set: without
+// a secret anyone on the network could publish jobs and results or read
+// the models a run carries.
+var ErrOpenListen = errors.New("not a loopback address, and no token: other machines could publish jobs and results and read the run's models")
+
+// IsLoopback reports whether host (an IP address or "localhost") is only
+// reachable from this machine. The empty host and 0.0.0.0 are not.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // AddressError is returned by StartServer for a Listen address it cannot
@@ -73,6 +98,9 @@ func StartServer(o ServerOptions) (*server.Server, error) {
 	if p == 0 {
 		p = server.RANDOM_PORT
 	}
+	if o.Token == "" && !IsLoopback(host) {
+		return nil, &AddressError{Addr: o.Listen, Err: ErrOpenListen}
+	}
 	opts := &server.Options{
 		Host:       host,
 		Port:       p,
@@ -83,6 +111,20 @@ func StartServer(o ServerOptions) (*server.Server, error) {
 		NoLog:      !o.Logs,
 		HTTPPort:   0,
 		MaxPayload: 8 << 20, // a job carries the run's models
+	}
+	if o.Token != "" {
+		opts.Authorization = o.Token
+	}
+	if (o.TLSCert == "") != (o.TLSKey == "") || (o.TLSCA != "" && o.TLSCert == "") {
+		return nil, errors.New("TLS needs both a certificate and its key (and a client CA only with them)")
+	}
+	if o.TLSCert != "" {
+		tc, err := server.GenTLSConfig(&server.TLSConfigOpts{CertFile: o.TLSCert, KeyFile: o.TLSKey, CaFile: o.TLSCA, Verify: o.TLSCA != ""})
+		if err != nil {
+			return nil, fmt.Errorf("TLS: %w", err)
+		}
+		opts.TLSConfig, opts.TLS, opts.TLSVerify = tc, true, o.TLSCA != ""
+		opts.TLSTimeout = 5 // seconds: the handshake may cross a slow network
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {

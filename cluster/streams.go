@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -25,6 +26,19 @@ const (
 	// window never drops a republication.
 	DuplicateWindow = 2 * time.Minute
 )
+
+// duplicateWindowEnv, when set to a duration, replaces DuplicateWindow for
+// the streams this process creates: a test hook that lets stale results
+// (a worker paused past its lease) reach the coordinator in seconds
+// instead of minutes.
+const duplicateWindowEnv = "SIMPIPE_NATS_DUPLICATE_WINDOW"
+
+func duplicateWindow() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(duplicateWindowEnv)); err == nil && d > 0 {
+		return d
+	}
+	return DuplicateWindow
+}
 
 func jobsSubject(runID string) string    { return jobsPrefix + runID }
 func resultsSubject(runID string) string { return resultsPrefix + runID }
@@ -72,7 +86,7 @@ func setupStreams(ctx context.Context, js jetstream.JetStream) error {
 	} {
 		sc.Retention = jetstream.WorkQueuePolicy
 		sc.Storage = jetstream.FileStorage
-		sc.Duplicates = DuplicateWindow
+		sc.Duplicates = duplicateWindow()
 		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
 			return fmt.Errorf("stream %s: %w", sc.Name, err)
 		}

@@ -20,6 +20,14 @@ import (
 type WorkerOptions struct {
 	// Workers is the number of simulator goroutines.
 	Workers int
+	// Prefetch is how many jobs the worker holds beyond one per simulator:
+	// they wait in its queue while the simulators play, so that fetching
+	// the next job and publishing a result, a round trip to the server
+	// each, leave no simulator idle. Across a slow network a job should
+	// last longer than about two round trips divided by (1 + Prefetch /
+	// Workers). Jobs held are not available to other workers, and come
+	// back from a dead worker only after the lease. At least 1.
+	Prefetch int
 	// Version is this simpipe's version; jobs from another are refused.
 	Version string
 	// Registry holds the games this worker can play.
@@ -33,6 +41,12 @@ type WorkerOptions struct {
 	// OnResult, if not nil, is called after each result is published and
 	// its job acknowledged.
 	OnResult func()
+	// OnDuplicate, if not nil, is called for each result the server
+	// dropped because it already held a result of that job: a stale copy
+	// (the job was played again elsewhere after this worker went silent for
+	// a lease), or a publication retried after its acknowledgement was
+	// lost.
+	OnDuplicate func()
 }
 
 // maxRunFlows is how many runs' simulators a worker keeps; the least
@@ -69,10 +83,10 @@ func Work(ctx context.Context, nc *nats.Conn, opts WorkerOptions) error {
 		}
 	}
 	ackWait := cons.CachedInfo().Config.AckWait
-	logf("pulling jobs with %d simulators (ack wait %s)", opts.Workers, ackWait)
+	logf("pulling jobs with %d simulators, %d jobs ahead (ack wait %s)", opts.Workers, max(opts.Prefetch, 1), ackWait)
 
 	src := NewJetStreamSource(ctx, cons, JetStreamSourceOptions{
-		MaxInFlight: opts.Workers + 1,
+		MaxInFlight: opts.Workers + max(opts.Prefetch, 1),
 		Heartbeat:   max(ackWait/3, 50*time.Millisecond),
 		OnError:     func(err error) { logf("fetching jobs: %v", err) },
 	})
@@ -98,6 +112,12 @@ func Work(ctx context.Context, nc *nats.Conn, opts WorkerOptions) error {
 			}
 		},
 		OnError: func(err error) { logf("publishing a result: %v; retrying", err) },
+		OnDuplicate: func(p JetStreamPublish) {
+			logf("result %s was already stored: a stale or repeated copy, dropped by the server", p.MsgID)
+			if opts.OnDuplicate != nil {
+				opts.OnDuplicate()
+			}
+		},
 	})
 
 	w := &worker{opts: opts, sink: sink, flows: map[string]*runFlow{}, logf: logf}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/tictactoe"
@@ -99,6 +100,7 @@ func Register(r *game.Registry) {
 	r.MustRegister(Hang)
 	r.MustRegister(Endless)
 	r.MustRegister(Flaky)
+	r.MustRegister(Slow)
 }
 
 // Hang is tic-tac-toe preceded by a roll of a 50-sided die: on a 0 (one game
@@ -291,4 +293,43 @@ func (s *flakyState) MoveString(m game.Move) string {
 		return fmt.Sprintf("roll %d", m)
 	}
 	return s.State.MoveString(m)
+}
+
+// Slow is tic-tac-toe whose every game, in a process with
+// SIMPIPE_TESTGAME_SLEEP set to a duration, first sleeps that long (in
+// NewState and Reset). Results do not depend on it: a run's pace is set by
+// the sleep whatever else loads the machine, and a process without it (a
+// reference run, a coordinator replaying results) is not slowed.
+var Slow = game.Def{
+	Name: "test-slow",
+	Doc:  "test game: tic-tac-toe whose games take $SIMPIPE_TESTGAME_SLEEP each",
+	New: func(game.Params) (game.Game, error) {
+		d, _ := time.ParseDuration(os.Getenv("SIMPIPE_TESTGAME_SLEEP"))
+		return slowGame{sleep: d}, nil
+	},
+}
+
+type slowGame struct {
+	tictactoe.Game
+	sleep time.Duration
+}
+
+func (slowGame) Spec() string { return "test-slow" }
+func (g slowGame) NewState() game.State {
+	time.Sleep(g.sleep)
+	return &slowState{State: tictactoe.Game{}.NewState().(*tictactoe.State), sleep: g.sleep}
+}
+
+type slowState struct {
+	*tictactoe.State
+	sleep time.Duration
+}
+
+func (s *slowState) Reset() {
+	time.Sleep(s.sleep)
+	s.State.Reset()
+}
+
+func (s *slowState) Clone() game.State {
+	return &slowState{State: s.State.Clone().(*tictactoe.State), sleep: s.sleep}
 }
