@@ -84,7 +84,7 @@ func Render(w io.Writer, d *Data) error {
 		v.Sections = append(v.Sections, sv)
 	}
 	if d.Training != nil {
-		for _, f := range []func(*Training) (Figure, error){featureFigure, lossFigure} {
+		for _, f := range []func(*Training) (Figure, error){strengthFigure, lossFigure, featureFigure} {
 			fig, err := f(d.Training)
 			if err != nil {
 				return fmt.Errorf("training: %w", err)
