@@ -33,8 +33,8 @@ type trainCmd struct {
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
 	Yardstick         string  `help:"Opponent every iteration's model is measured against once stored, e.g. mcts:iterations=200: paired games in an eval stage of the DB, the same games for every iteration; one line per iteration (score, Wilson 95 %), stored for 'simpipe report'. Default: none; may be added to an existing training DB." placeholder:"SPEC"`
-	YardstickGames    uint64  `name:"yardstick-games" default:"200" help:"Games per iteration against --yardstick (pairs with seats swapped)." placeholder:"N"`
-	YardstickPlayer   string  `name:"yardstick-player" default:"greedy" help:"How the iteration's model plays against --yardstick (file= the model is added), e.g. greedy or ai:iterations=200,cutoff=0." placeholder:"SPEC"`
+	YardstickGames    uint64  `name:"yardstick-games" default:"200" help:"Games per iteration against --yardstick (pairs with seats swapped)."`
+	YardstickPlayer   string  `name:"yardstick-player" default:"greedy" help:"How the iteration's model plays against --yardstick (file= the model is added), e.g. ai:iterations=200,cutoff=0."`
 	Output            string  `short:"o" required:"" help:"Where to write the final model (ai.json)." placeholder:"FILE"`
 	Workers           int     `default:"0" help:"Simulator goroutines (0: one per CPU)."`
 	Retries           int     `default:"2" help:"Replays of a game that panics."`
