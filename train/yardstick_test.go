@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
@@ -44,7 +45,7 @@ func TestYardstick(t *testing.T) {
 			t.Fatalf("iteration %d: yardstick results %s and %s", k, a, b)
 		}
 		r, err := StoredYardstick(added, k)
-		if err != nil || r.Games != 40 || r.Opponent != "mcts:iterations=20" || r.Candidate != "greedy:file=iteration-"+string(rune('0'+k)) {
+		if err != nil || r.Games != 40 || r.Opponent != "mcts:iterations=20" || r.Candidate != fmt.Sprintf("greedy:file=iteration-%d", k) {
 			t.Fatalf("iteration %d: %+v (%v)", k, r, err)
 		}
 	}
@@ -76,5 +77,22 @@ func TestYardstick(t *testing.T) {
 	bad.YardstickPlayer = "greedy:file=x.json"
 	if _, err := Run(ctx, openTestDB(t, "bad.db"), g, bad, Options{Workers: 1}); !errors.Is(err, ai.ErrBadPlayers) {
 		t.Errorf("yardstick player with its own file=: %v, want ErrBadPlayers", err)
+	}
+}
+
+// TestYardstickLinear measures a linear training's iterations too.
+func TestYardstickLinear(t *testing.T) {
+	db := openTestDB(t, "linear.db")
+	s := Settings{Game: "tictactoe", Iterations: 2, GamesPerIteration: 300, Players: "random", Guided: "greedy",
+		Seed: 1, MaxSamples: 5000, TopFeatures: 8, Window: 1, Model: ModelLinear,
+		Yardstick: "random", YardstickGames: 41, YardstickPlayer: "mcts:iterations=10"}
+	if _, err := Run(context.Background(), db, mustGame(t, "tictactoe"), s, Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	for k := 1; k <= 2; k++ {
+		r, err := StoredYardstick(db, k)
+		if err != nil || r == nil || r.Games != 42 || r.Candidate != fmt.Sprintf("mcts:iterations=10,file=iteration-%d", k) {
+			t.Fatalf("iteration %d: %+v (%v)", k, r, err)
+		}
 	}
 }
