@@ -286,6 +286,11 @@ func TestStrengthPerIteration(t *testing.T) {
 			}
 		}
 	}
+	// The yardstick evaluations are listed, and plotted only per iteration.
+	if svgs["Evaluation scores"] != "" || len(d.Evals) != iterations ||
+		!strings.Contains(page, "No data: every evaluation here measures a training iteration against its yardstick") {
+		t.Errorf("evaluations: %d, figure %.200q", len(d.Evals), svgs["Evaluation scores"])
+	}
 	// The loss figure: two lines and their points for the n-tuple
 	// learning; no feature analysis.
 	if got := dataMarks(svgs["Fit log loss by iteration"]); got < 2+2*iterations {
