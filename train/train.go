@@ -3,9 +3,11 @@
 // after the iteration before (the first with the base players); after it the
 // trainer replays the stored games, computes candidate features at sampled
 // positions, analyses them, keeps the strongest and fits a logistic model of
-// the outcome. Every step is a pure function of the DB's contents, so a
-// training run killed at any point and resumed produces the same ai.json,
-// byte for byte.
+// the outcome. With a yardstick (Settings.Yardstick) each stored model is
+// then measured against that fixed opponent by an eval stage of the same DB.
+// Every step is a pure function of the DB's contents, so a training run
+// killed at any point and resumed produces the same ai.json and yardstick
+// results, byte for byte.
 package train
 
 import (
