@@ -32,6 +32,9 @@ type trainCmd struct {
 	Lambda            float64 `default:"0.5" help:"ntuple: TD(λ) parameter, 0..1 (1: learn from game outcomes only)."`
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
+	Yardstick         string  `help:"Opponent every iteration's model is measured against once stored, e.g. mcts:iterations=200: paired games in an eval stage of the DB, the same games for every iteration; one line per iteration (score, Wilson 95 %), stored for 'simpipe report'. Default: none; may be added to an existing training DB." placeholder:"SPEC"`
+	YardstickGames    uint64  `name:"yardstick-games" default:"200" help:"Games per iteration against --yardstick (pairs with seats swapped)."`
+	YardstickPlayer   string  `name:"yardstick-player" default:"greedy" help:"How the iteration's model plays against --yardstick (file= the model is added), e.g. ai:iterations=200,cutoff=0."`
 	Output            string  `short:"o" required:"" help:"Where to write the final model (ai.json)." placeholder:"FILE"`
 	Workers           int     `default:"0" help:"Simulator goroutines (0: one per CPU)."`
 	Retries           int     `default:"2" help:"Replays of a game that panics."`
@@ -48,6 +51,8 @@ func (c *trainCmd) Validate() error {
 		return fmt.Errorf("--max-actions %d is negative", c.MaxActions)
 	case c.SkipPlies < 0 || c.MaxSamples < 100 || c.TopFeatures < 1 || c.Window < 0:
 		return errors.New("--skip-plies and --window must be >= 0, --max-samples >= 100, --top-features >= 1")
+	case c.YardstickGames < 1 || c.YardstickGames > maxGames:
+		return fmt.Errorf("--yardstick-games %d is outside 1..%d", c.YardstickGames, uint64(maxGames))
 	case c.Lambda < 0 || c.Lambda > 1 || c.Alpha <= 0 || c.NTupleWeights < 1000 || c.NTupleWeights > 1<<22:
 		return errors.New("--lambda must be in 0..1, --alpha > 0, --ntuple-weights in 1000..4194304")
 	}
@@ -86,6 +91,7 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
 		Model: kind, Lambda: c.Lambda, Alpha: c.Alpha, NTupleWeights: c.NTupleWeights,
+		Yardstick: c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
 	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: Version, Log: s.err, Progress: prog})
 	rep.stop()
 	switch {

@@ -18,8 +18,9 @@ import (
 
 // trainPhase says where a killed training stood, read from its DB: "play K"
 // (iteration K's stage missing or unfinished), "learn K" (its games all
-// played, no model yet) or "done".
-func trainPhase(t *testing.T, path string, iterations int) string {
+// played, no model yet), "yardstick K" (its model stored, its yardstick
+// evaluation started and unfinished; with yardstick only) or "done".
+func trainPhase(t *testing.T, path string, iterations int, yardstick bool) string {
 	t.Helper()
 	db, err := store.Open(path, &store.Options{ReadOnly: true})
 	if err != nil {
@@ -32,6 +33,11 @@ func trainPhase(t *testing.T, path string, iterations int) string {
 			t.Fatal(err)
 		}
 		if model != nil {
+			if yardstick {
+				if phase := yardstickPhase(t, db, k); phase != "" {
+					return phase
+				}
+			}
 			continue
 		}
 		stage := db.Stage(train.StageName(k))
@@ -49,6 +55,58 @@ func trainPhase(t *testing.T, path string, iterations int) string {
 		return fmt.Sprintf("learn %d", k)
 	}
 	return "done"
+}
+
+// yardstickPhase returns "yardstick K" when iteration k's yardstick result is
+// not stored and its evaluation stage has played some but not all of its
+// games, "" when the result is stored, and fails t otherwise.
+func yardstickPhase(t *testing.T, db *store.DB, k int) string {
+	t.Helper()
+	if r, err := train.StoredYardstick(db, k); err != nil || r != nil {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ""
+	}
+	stages, err := db.Stages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range stages {
+		cfg, err := db.Stage(name).Config()
+		if !strings.HasPrefix(name, "eval-") || err != nil || !strings.Contains(cfg.Players, fmt.Sprintf("file=iteration-%d,", k)) {
+			continue
+		}
+		agg, err := db.Stage(name).Aggregate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if agg.GamesDone == 0 || agg.GamesDone >= cfg.Games {
+			t.Fatalf("iteration %d: yardstick stage %s has %d of %d games and no stored result", k, name, agg.GamesDone, cfg.Games)
+		}
+		return fmt.Sprintf("yardstick %d", k)
+	}
+	t.Fatalf("iteration %d: model stored, no yardstick result and no yardstick stage", k)
+	return ""
+}
+
+// yardstickResults returns the stored yardstick results of iterations 1 to n.
+func yardstickResults(t *testing.T, path string, n int) []string {
+	t.Helper()
+	db, err := store.Open(path, &store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out []string
+	for k := 1; k <= n; k++ {
+		b, err := db.Get(train.YardstickKey(k))
+		if err != nil || b == nil {
+			t.Fatalf("iteration %d: no yardstick result (%v)", k, err)
+		}
+		out = append(out, string(b))
+	}
+	return out
 }
 
 // killOnLine runs args and SIGKILLs it after delay once a line of its standard
@@ -80,11 +138,14 @@ func killOnLine(t *testing.T, args []string, line string, delay time.Duration) {
 	}
 }
 
-// TestTrainNTupleResumesToSameModel SIGKILLs an n-tuple training while it
-// plays iterations 2 and 3 and while it learns iterations 2 and 4, resuming
-// each time with another worker count, and checks from the DB where each
-// kill landed and that the final ai.json is byte-identical to an
-// uninterrupted run's.
+// TestTrainNTupleResumesToSameModel SIGKILLs an n-tuple training with a
+// yardstick while it plays iterations 2 and 3, while it learns iterations 2
+// and 4, and while it measures iterations 2 and 3 against the yardstick,
+// resuming each time with another worker count, and checks from the DB
+// where each kill landed, that the final ai.json is byte-identical to that
+// of an uninterrupted run without a yardstick, and that the stored
+// yardstick results equal those of the reference DB given the yardstick
+// afterwards (which leaves its ai.json unchanged too).
 func TestTrainNTupleResumesToSameModel(t *testing.T) {
 	skipInShortMode(t)
 	dir := t.TempDir()
@@ -94,14 +155,27 @@ func TestTrainNTupleResumesToSameModel(t *testing.T) {
 			"--games-per-iteration", "10000", "--model", "ntuple", "--ntuple-weights", "20000",
 			"--workers", fmt.Sprint(workers), "--progress", "none", "-o", out}
 	}
-	ref := filepath.Join(dir, "ref.json")
-	if r := simpipe(t, nil, args(filepath.Join(dir, "ref.db"), ref, 2)...); r.code != 0 {
+	yardstick := []string{"--yardstick", "mcts:iterations=200", "--yardstick-games", "2000"}
+	refDB, ref := filepath.Join(dir, "ref.db"), filepath.Join(dir, "ref.json")
+	if r := simpipe(t, nil, args(refDB, ref, 2)...); r.code != 0 {
 		t.Fatalf("reference training: exit %d: %s", r.code, r.stderr)
 	}
 	want, err := os.ReadFile(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := simpipe(t, nil, append(args(refDB, ref, 2), yardstick...)...)
+	if r.code != 0 {
+		t.Fatalf("reference yardstick: exit %d: %s", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(ref); !bytes.Equal(got, want) {
+		t.Fatal("adding a yardstick to the finished training changed its ai.json")
+	}
+	if n := strings.Count(r.stderr, "yardstick score "); n != iterations {
+		t.Fatalf("%d yardstick score lines, want %d:\n%s", n, iterations, r.stderr)
+	}
+	wantResults := yardstickResults(t, refDB, iterations)
+
 	db, out := filepath.Join(dir, "killed.db"), filepath.Join(dir, "killed.json")
 	for i, k := range []struct {
 		line  string
@@ -110,16 +184,18 @@ func TestTrainNTupleResumesToSameModel(t *testing.T) {
 	}{
 		{"iteration 2/4: playing", 150 * time.Millisecond, "play 2"},
 		{"iteration 2/4: learning", 0, "learn 2"},
+		{"iteration 2/4: yardstick:", 300 * time.Millisecond, "yardstick 2"},
 		{"iteration 3/4: playing", 250 * time.Millisecond, "play 3"},
+		{"iteration 3/4: yardstick:", 300 * time.Millisecond, "yardstick 3"},
 		{"iteration 4/4: learning", 0, "learn 4"},
 	} {
-		killOnLine(t, args(db, out, 1+i%2), k.line, k.delay)
-		if got := trainPhase(t, db, iterations); got != k.want {
+		killOnLine(t, append(args(db, out, 1+i%2), yardstick...), k.line, k.delay)
+		if got := trainPhase(t, db, iterations, true); got != k.want {
 			t.Fatalf("kill %d (after %q): landed in %s, want %s", i+1, k.line, got, k.want)
 		}
 		t.Logf("kill %d landed in %s", i+1, k.want)
 	}
-	if r := simpipe(t, nil, args(db, out, 2)...); r.code != 0 {
+	if r := simpipe(t, nil, append(args(db, out, 2), yardstick...)...); r.code != 0 {
 		t.Fatalf("resumed training: exit %d: %s", r.code, r.stderr)
 	}
 	got, err := os.ReadFile(out)
@@ -128,5 +204,17 @@ func TestTrainNTupleResumesToSameModel(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("resumed training wrote a different ai.json (%d bytes, want %d)", len(got), len(want))
+	}
+	for k, res := range yardstickResults(t, db, iterations) {
+		if res != wantResults[k] {
+			t.Errorf("iteration %d: yardstick result\n%s\nwant\n%s", k+1, res, wantResults[k])
+		}
+	}
+	// Another yardstick is refused, and so is leaving it out.
+	for _, extra := range [][]string{{"--yardstick", "mcts:iterations=100"}, nil} {
+		r := simpipe(t, nil, append(args(db, out, 2), extra...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, "contradicts the stored training run") {
+			t.Errorf("resume with %q: exit %d: %s", extra, r.code, r.stderr)
+		}
 	}
 }

@@ -84,7 +84,7 @@ func Render(w io.Writer, d *Data) error {
 		v.Sections = append(v.Sections, sv)
 	}
 	if d.Training != nil {
-		for _, f := range []func(*Training) (Figure, error){featureFigure, lossFigure} {
+		for _, f := range []func(*Training) (Figure, error){strengthFigure, lossFigure, featureFigure} {
 			fig, err := f(d.Training)
 			if err != nil {
 				return fmt.Errorf("training: %w", err)
@@ -93,7 +93,26 @@ func Render(w io.Writer, d *Data) error {
 		}
 	}
 	if len(d.Evals) > 0 {
-		fig, err := evalFigure(d.Evals)
+		// Yardstick evaluations are plotted per iteration by the training's
+		// strength figure.
+		yardsticks := map[string]bool{}
+		if d.Training != nil {
+			for _, it := range d.Training.Iterations {
+				if it.Yardstick != nil {
+					yardsticks[it.Yardstick.Stage] = true
+				}
+			}
+		}
+		var others []*StageData
+		for _, sd := range d.Evals {
+			if !yardsticks[sd.Name] {
+				others = append(others, sd)
+			}
+		}
+		fig, err := evalFigure(others)
+		if len(others) == 0 {
+			fig = noData("Evaluation scores", "every evaluation here measures a training iteration against its yardstick; see Strength per iteration")
+		}
 		if err != nil {
 			return fmt.Errorf("evaluations: %w", err)
 		}

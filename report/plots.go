@@ -6,6 +6,9 @@ import (
 	"html/template"
 	"image/color"
 	"math"
+	"strings"
+
+	"github.com/simpipe/simpipe/eval"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -272,6 +275,11 @@ const topFeatures = 20
 func featureFigure(tr *Training) (Figure, error) {
 	title := "Feature correlations"
 	if tr.Analysis == nil {
+		for _, it := range tr.Iterations {
+			if it.Model != nil && it.Model.NTuple != nil {
+				return noData(title, "n-tuple networks are learned without a feature analysis"), nil
+			}
+		}
 		return noData(title, "no training iteration has finished its analysis yet"), nil
 	}
 	title = fmt.Sprintf("Feature correlations, iteration %d", tr.AnalysisIteration)
@@ -379,6 +387,9 @@ func lossFigure(tr *Training) (Figure, error) {
 	p.X.Min, p.X.Max = held[0].X-0.5, held[len(held)-1].X+0.5
 	p.Legend.Top = true
 	caption := "Logistic fit of each iteration on sampled positions: log loss on the training samples and on the held-out split (lower is better; ln 2 ≈ 0.693 is a coin flip)."
+	if last := tr.Iterations[len(tr.Iterations)-1].Model; last != nil && last.NTuple != nil {
+		caption = "TD(λ) learning of each iteration's n-tuple network: log loss of the afterstate values against the game's result, on the positions learned from (as scored while learning) and on the iteration's held-out games (after learning); lower is better, ln 2 ≈ 0.693 is a coin flip."
+	}
 	return figure(title, caption, p, plotWidth, plotHeight)
 }
 
@@ -388,44 +399,94 @@ type scoreErrors struct {
 	plotter.YErrors
 }
 
+// add appends a score with its Wilson interval at x.
+func (se *scoreErrors) add(x float64, r *eval.Report) {
+	se.XYs = append(se.XYs, plotter.XY{X: x, Y: r.Score})
+	se.YErrors = append(se.YErrors, struct{ Low, High float64 }{r.Score - r.WilsonLow, r.WilsonHigh - r.Score})
+}
+
+// scorePlot plots scores with their Wilson intervals from x = lo to hi,
+// over a dashed line at an even match.
+func scorePlot(se scoreErrors, xLabel string, lo, hi float64) (*plot.Plot, error) {
+	p := newPlot(xLabel, "candidate's score")
+	p.Y.Min, p.Y.Max = 0, 1
+	p.X.Min, p.X.Max = lo, hi
+	ref, err := plotter.NewLine(plotter.XYs{{X: lo, Y: 0.5}, {X: hi, Y: 0.5}})
+	if err != nil {
+		return nil, err
+	}
+	ref.Color, ref.Dashes = refGrey, []vg.Length{vg.Points(4), vg.Points(3)}
+	bars, err := plotter.NewYErrorBars(se)
+	if err != nil {
+		return nil, err
+	}
+	bars.Color, bars.Width, bars.CapWidth = Palette[0], vg.Points(1.5), vg.Points(10)
+	pts, err := plotter.NewScatter(se.XYs)
+	if err != nil {
+		return nil, err
+	}
+	pts.Color, pts.Shape, pts.Radius = Palette[0], draw.CircleGlyph{}, vg.Points(4)
+	p.Add(ref, bars, pts)
+	return p, nil
+}
+
 // evalFigure plots each evaluation's score with its Wilson 95 % interval.
 func evalFigure(evals []*StageData) (Figure, error) {
 	const title = "Evaluation scores"
 	var se scoreErrors
 	var names []string
 	for _, sd := range evals {
-		r := sd.Eval
-		if r.Games == 0 {
+		if sd.Eval.Games == 0 {
 			continue
 		}
-		se.XYs = append(se.XYs, plotter.XY{X: float64(len(names)), Y: r.Score})
-		se.YErrors = append(se.YErrors, struct{ Low, High float64 }{r.Score - r.WilsonLow, r.WilsonHigh - r.Score})
+		se.add(float64(len(names)), sd.Eval)
 		names = append(names, sd.Name)
 	}
 	if len(names) == 0 {
 		return noData(title, "no evaluation game has a stored result yet"), nil
 	}
-	p := newPlot("", "candidate's score")
-	p.Y.Min, p.Y.Max = 0, 1
-	p.X.Min, p.X.Max = -0.5, float64(len(names))-0.5
-	ref, err := plotter.NewLine(plotter.XYs{{X: -0.5, Y: 0.5}, {X: float64(len(names)) - 0.5, Y: 0.5}})
+	p, err := scorePlot(se, "", -0.5, float64(len(names))-0.5)
 	if err != nil {
 		return Figure{}, err
 	}
-	ref.Color, ref.Dashes = refGrey, []vg.Length{vg.Points(4), vg.Points(3)}
-	bars, err := plotter.NewYErrorBars(se)
-	if err != nil {
-		return Figure{}, err
-	}
-	bars.Color, bars.Width, bars.CapWidth = Palette[0], vg.Points(1.5), vg.Points(10)
-	pts, err := plotter.NewScatter(se.XYs)
-	if err != nil {
-		return Figure{}, err
-	}
-	pts.Color, pts.Shape, pts.Radius = Palette[0], draw.CircleGlyph{}, vg.Points(4)
-	p.Add(ref, bars, pts)
 	p.NominalX(names...)
 	caption := "Score (win 1, draw ½, loss 0) of the candidate over its games, with the Wilson 95 % interval; the dashed line is an even match."
+	return figure(title, caption, p, plotWidth, plotHeight)
+}
+
+// strengthFigure plots each training iteration's score against the
+// training's yardstick with its Wilson 95 % interval.
+func strengthFigure(tr *Training) (Figure, error) {
+	const title = "Strength per iteration"
+	var se scoreErrors
+	var ticks []plot.Tick
+	var first *eval.Report
+	for _, it := range tr.Iterations {
+		if it.Yardstick == nil || it.Yardstick.Games == 0 {
+			continue
+		}
+		if first == nil {
+			first = it.Yardstick
+		}
+		se.add(float64(it.K), it.Yardstick)
+		ticks = append(ticks, plot.Tick{Value: float64(it.K), Label: fmt.Sprint(it.K)})
+	}
+	if first == nil {
+		return noData(title, "no iteration has been measured against a yardstick (simpipe train --yardstick SPEC, which may be added to an existing training DB)"), nil
+	}
+	p, err := scorePlot(se, "iteration", se.XYs[0].X-0.5, se.XYs[len(se.XYs)-1].X+0.5)
+	if err != nil {
+		return Figure{}, err
+	}
+	if len(ticks) <= 30 {
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	}
+	player := first.Candidate // the player spec with file= the iteration's model
+	if i := strings.LastIndex(player, "file="); i > 0 {
+		player = strings.TrimRight(player[:i], ",:")
+	}
+	caption := fmt.Sprintf("Score (win 1, draw ½, loss 0) of each iteration's model, played as %s, against the yardstick %s over %d games (pairs with seats swapped, the same games for every iteration), with the Wilson 95 %% interval; the dashed line is an even match.",
+		player, first.Opponent, first.Games)
 	return figure(title, caption, p, plotWidth, plotHeight)
 }
 

@@ -2,8 +2,9 @@
 // each stage's configuration, totals and results digest, with plots drawn as
 // inline SVG by gonum.org/v1/plot (games per second over the run's lifetime,
 // game lengths, outcome shares by seat), and for training and evaluation
-// DBs the feature correlations, the fits' held-out log loss and the
-// evaluation scores with their Wilson intervals.
+// DBs the feature correlations, each iteration's train and held-out log
+// loss and strength against the training's yardstick, and the evaluation
+// scores with their Wilson intervals.
 //
 // Gather reads what a report shows; Render writes it. The page needs no
 // network to open: it has no external scripts, fonts or style sheets.
@@ -87,6 +88,20 @@ type Iteration struct {
 	Stage string
 	// Model is the fitted model, nil until the iteration's fit finishes.
 	Model *ai.Model
+	// Yardstick is the model's result against the training's yardstick
+	// (simpipe train --yardstick), nil when there is none (yet).
+	Yardstick *eval.Report
+}
+
+// ModelSummary describes the iteration's model in a few words.
+func (it Iteration) ModelSummary() string {
+	switch {
+	case it.Model == nil:
+		return ""
+	case it.Model.NTuple != nil:
+		return fmt.Sprintf("n-tuple, %d tuples", len(it.Model.NTuple.Tuples))
+	}
+	return fmt.Sprintf("%d features", len(it.Model.Features))
 }
 
 // Keys of the training records, as train writes them.
@@ -96,8 +111,9 @@ const (
 	trainSettingsKey = "train/settings"
 )
 
-func trainModelKey(k int) string    { return fmt.Sprintf("train/model/%03d", k) }
-func trainAnalysisKey(k int) string { return fmt.Sprintf("train/analysis/%03d", k) }
+func trainModelKey(k int) string     { return fmt.Sprintf("train/model/%03d", k) }
+func trainAnalysisKey(k int) string  { return fmt.Sprintf("train/analysis/%03d", k) }
+func trainYardstickKey(k int) string { return fmt.Sprintf("train/yardstick/%03d", k) }
 
 // trainIteration returns k for a stage named train-k, or 0.
 func trainIteration(stage string) int {
@@ -242,6 +258,15 @@ func gatherTraining(db *store.DB, stages []string) (*Training, error) {
 		if b != nil {
 			if it.Model, err = ai.ParseModel(b); err != nil {
 				return nil, fmt.Errorf("%s: %w", trainModelKey(k), err)
+			}
+		}
+		if b, err = db.Get(trainYardstickKey(k)); err != nil {
+			return nil, err
+		}
+		if b != nil {
+			it.Yardstick = new(eval.Report)
+			if err := json.Unmarshal(b, it.Yardstick); err != nil {
+				return nil, fmt.Errorf("%s: %w", trainYardstickKey(k), err)
 			}
 		}
 		tr.Iterations = append(tr.Iterations, it)

@@ -213,11 +213,14 @@ func TestTrainingAndEvalReport(t *testing.T) {
 		t.Fatalf("training %+v", d.Training)
 	}
 	svgs := figureSVGs(t, page)
-	// Two training plots, one evaluation plot, three per stage; a stage
-	// played in under a second has a single progress point, so its rate
-	// plot is a note.
-	if n, notes := strings.Count(page, "<svg"), strings.Count(page, `<p class="note">No data`); n+notes != 2+1+3*4 {
-		t.Fatalf("%d SVGs and %d notes, want %d plots", n, notes, 2+1+3*4)
+	// Three training plots (strength, a note without a yardstick), one
+	// evaluation plot, three per stage; a stage played in under a second
+	// has a single progress point, so its rate plot is a note.
+	if n, notes := strings.Count(page, "<svg"), strings.Count(page, `<p class="note">No data`); n+notes != 3+1+3*4 {
+		t.Fatalf("%d SVGs and %d notes, want %d plots", n, notes, 3+1+3*4)
+	}
+	if svgs["Strength per iteration"] != "" || !strings.Contains(page, "No data: no iteration has been measured against a yardstick") {
+		t.Error("a training without a yardstick has a strength figure")
 	}
 	r := d.Evals[0].Eval
 	if r.Games != 400 || r.Score <= r.WilsonLow || r.Score >= r.WilsonHigh {
@@ -229,6 +232,71 @@ func TestTrainingAndEvalReport(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"train-001", "train-002", r.Stage, "Training settings", `&#34;games_per_iteration&#34;: 300`} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+}
+
+// TestStrengthPerIteration reports a small n-tuple training of tic-tac-toe
+// measured against a yardstick: the strength figure has a point and an
+// interval per iteration, its caption names the yardstick, the training
+// table shows each stored score and interval, and the loss figure plots the
+// n-tuple learning's losses.
+func TestStrengthPerIteration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "yardstick.db")
+	db, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := builtin.Registry().New("tictactoe")
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	const iterations = 3
+	_, err = train.Run(context.Background(), db, g, train.Settings{Game: "tictactoe", Iterations: iterations,
+		GamesPerIteration: 300, Seed: 2, MaxActions: 100, NTupleWeights: 2000, Lambda: 0.5, Model: train.ModelNTuple,
+		Yardstick: "mcts:iterations=20", YardstickGames: 60, YardstickPlayer: "greedy"}, train.Options{Workers: 2})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, page := render(t, path, Options{})
+	checkPage(t, page)
+	svgs := figureSVGs(t, page)
+	strength := svgs["Strength per iteration"]
+	// A point and an error bar per iteration.
+	if got := dataMarks(strength); got < 2*iterations {
+		t.Errorf("strength figure: %d data marks, want %d or more", got, 2*iterations)
+	}
+	for _, s := range []string{"played as greedy, against the yardstick mcts:iterations=20 over 60 games"} {
+		if !strings.Contains(page, s) {
+			t.Errorf("page lacks %q", s)
+		}
+	}
+	for _, it := range d.Training.Iterations {
+		r := it.Yardstick
+		if r == nil || r.Games != 60 || r.Candidate != fmt.Sprintf("greedy:file=iteration-%d", it.K) {
+			t.Fatalf("iteration %d: yardstick %+v", it.K, r)
+		}
+		for _, s := range []string{fmt.Sprintf(">%.3f</a>", r.Score), fmt.Sprintf("%.3f – %.3f", r.WilsonLow, r.WilsonHigh)} {
+			if !strings.Contains(page, s) {
+				t.Errorf("iteration %d: page lacks %q", it.K, s)
+			}
+		}
+	}
+	// The yardstick evaluations are listed, and plotted only per iteration.
+	if svgs["Evaluation scores"] != "" || len(d.Evals) != iterations ||
+		!strings.Contains(page, "No data: every evaluation here measures a training iteration against its yardstick") {
+		t.Errorf("evaluations: %d, figure %.200q", len(d.Evals), svgs["Evaluation scores"])
+	}
+	// The loss figure: two lines and their points for the n-tuple
+	// learning; no feature analysis.
+	if got := dataMarks(svgs["Fit log loss by iteration"]); got < 2+2*iterations {
+		t.Errorf("loss figure: %d data marks, want %d or more", got, 2+2*iterations)
+	}
+	for _, s := range []string{"TD(λ) learning of each iteration", "No data: n-tuple networks are learned without a feature analysis", "n-tuple, "} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %q", s)
 		}

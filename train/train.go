@@ -3,9 +3,11 @@
 // after the iteration before (the first with the base players); after it the
 // trainer replays the stored games, computes candidate features at sampled
 // positions, analyses them, keeps the strongest and fits a logistic model of
-// the outcome. Every step is a pure function of the DB's contents, so a
-// training run killed at any point and resumed produces the same ai.json,
-// byte for byte.
+// the outcome. With a yardstick (Settings.Yardstick) each stored model is
+// then measured against that fixed opponent by an eval stage of the same DB.
+// Every step is a pure function of the DB's contents, so a training run
+// killed at any point and resumed produces the same ai.json and yardstick
+// results, byte for byte.
 package train
 
 import (
@@ -14,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/ai/analysis"
@@ -72,6 +73,14 @@ type Settings struct {
 	Lambda        float64 `json:"lambda,omitempty"`
 	Alpha         float64 `json:"alpha,omitempty"`
 	NTupleWeights int     `json:"ntuple_weights,omitempty"`
+	// Yardstick, when not empty, is the opponent (a player spec) every
+	// iteration's model is measured against once it is stored:
+	// YardstickGames games (paired, seats swapped) of YardstickPlayer with
+	// file= the model, seeded by YardstickSeed, as an eval stage of the DB.
+	// A DB trained without a yardstick may be given one later.
+	Yardstick       string `json:"yardstick,omitempty"`
+	YardstickGames  uint64 `json:"yardstick_games,omitempty"`
+	YardstickPlayer string `json:"yardstick_player,omitempty"`
 }
 
 // Options are how a training run is executed; they never change results.
@@ -103,6 +112,9 @@ func Run(ctx context.Context, db *store.DB, g game.Game, s Settings, opts Option
 	if err := resolveKind(g, &s, stored); err != nil {
 		return nil, err
 	}
+	if err := resolveYardstick(g, &s); err != nil {
+		return nil, err
+	}
 	if err := checkSettings(db, &s); err != nil {
 		return nil, err
 	}
@@ -121,6 +133,9 @@ func Run(ctx context.Context, db *store.DB, g game.Game, s Settings, opts Option
 			return nil, err
 		}
 		if model != nil {
+			if err := measure(ctx, db, g, s, k, opts, log); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		fmt.Fprintf(log, "iteration %d/%d: playing %d games (%s)\n", k, s.Iterations, s.GamesPerIteration, players(s, k))
@@ -131,15 +146,18 @@ func Run(ctx context.Context, db *store.DB, g game.Game, s Settings, opts Option
 			if model, err = learnNTuple(db, g, s, k, opts.Version, log); err != nil {
 				return nil, err
 			}
-			continue
+		} else {
+			fmt.Fprintf(log, "iteration %d/%d: fitting\n", k, s.Iterations)
+			if model, err = fitIteration(db, g, s, k, opts.Version); err != nil {
+				return nil, err
+			}
+			t := model.Training
+			fmt.Fprintf(log, "iteration %d/%d: %d features, %d samples, log loss %.4f train / %.4f held out\n",
+				k, s.Iterations, len(model.Features), t.Samples, t.TrainLogLoss, t.HeldOutLogLoss)
 		}
-		fmt.Fprintf(log, "iteration %d/%d: fitting\n", k, s.Iterations)
-		if model, err = fitIteration(db, g, s, k, opts.Version); err != nil {
+		if err := measure(ctx, db, g, s, k, opts, log); err != nil {
 			return nil, err
 		}
-		t := model.Training
-		fmt.Fprintf(log, "iteration %d/%d: %d features, %d samples, log loss %.4f train / %.4f held out\n",
-			k, s.Iterations, len(model.Features), t.Samples, t.TrainLogLoss, t.HeldOutLogLoss)
 	}
 	return model, nil
 }
@@ -164,12 +182,16 @@ func checkSettings(db *store.DB, s *Settings) error {
 	}
 	cmp := old
 	cmp.Iterations = s.Iterations // iterations may grow
+	if old.Yardstick == "" {
+		// A yardstick may be added: it measures models, never changes them.
+		cmp.Yardstick, cmp.YardstickGames, cmp.YardstickPlayer = s.Yardstick, s.YardstickGames, s.YardstickPlayer
+	}
 	if cmp != *s {
 		a, _ := json.Marshal(s)
 		b, _ := json.Marshal(old)
 		return fmt.Errorf("training settings %s %w: %s", a, ErrSettings, b)
 	}
-	if s.Iterations != old.Iterations {
+	if s.Iterations != old.Iterations || s.Yardstick != old.Yardstick {
 		b, _ := json.Marshal(s)
 		return db.Put(settingsKey, b)
 	}
@@ -181,11 +203,7 @@ func players(s Settings, k int) string {
 	if k == 1 && s.Players != "" {
 		return s.Players
 	}
-	ref := "iteration-" + fmt.Sprint(k-1)
-	if strings.Contains(s.Guided, ":") {
-		return s.Guided + ",file=" + ref
-	}
-	return s.Guided + ":file=" + ref
+	return withModel(s.Guided, "iteration-"+fmt.Sprint(k-1))
 }
 
 // dbModels resolves "iteration-K" references to models fitted earlier.
