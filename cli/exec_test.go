@@ -197,7 +197,7 @@ func TestExecNoOrphans(t *testing.T) {
 			}
 			env := execGames(t, fault, "10m")
 			db := filepath.Join(t.TempDir(), "run.db")
-			p := start(t, env, "run", "--db", db, "--game", "exec:faulty", "--games", "100000000", "--workers", "2", "--progress", "log")
+			p := start(t, env, "run", "--db", db, "--game", "exec:faulty", "--games", "10000000", "--chunk", "256", "--workers", "2", "--progress", "log")
 			want := 2 // both simulators' processes
 			if sig == syscall.SIGKILL {
 				want = 1 // the one that hangs
