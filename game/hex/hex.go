@@ -158,6 +158,7 @@ type State struct {
 var (
 	_ game.State      = (*State)(nil)
 	_ game.BoardState = (*State)(nil)
+	_ game.CellCoder  = (*State)(nil)
 )
 
 // Reset copies only the parts the board size uses.
@@ -315,6 +316,17 @@ func (s *State) Winners() game.Seats {
 // Cell reports cell row*N+col, row 0 at the top; there is one piece kind.
 func (s *State) Cell(i int) (seat, piece int) {
 	return int(s.color[s.g.pad[i]]) - 1, 0
+}
+
+// CellCodes writes every cell's code (0 empty, 1 x, 2 o), as Cell reads it,
+// for the first len(dst) cells: a row's cells lie side by side on the
+// padded board.
+func (s *State) CellCodes(dst []uint8) {
+	n := s.g.n
+	for r := 0; r*n < len(dst); r++ {
+		p := (r+1)*s.g.w + 1
+		copy(dst[r*n:min(len(dst), r*n+n)], s.color[p:p+n])
+	}
 }
 
 // MoveString renders m as OpenSpiel does: the column letter and row+1
