@@ -1,0 +1,71 @@
+package ai_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/simpipe/simpipe/ai"
+	"github.com/simpipe/simpipe/game"
+)
+
+// plainGame wraps a game so that its states offer only game.State and
+// game.BoardState: no game.CellCoder, no game.Copier, no value copies.
+type plainGame struct{ game.Game }
+
+func (g plainGame) NewState() game.State { return &plainState{g.Game.NewState()} }
+
+type plainState struct{ s game.State }
+
+func (p *plainState) Reset()                            { p.s.Reset() }
+func (p *plainState) ToMove() int                       { return p.s.ToMove() }
+func (p *plainState) Legal(dst []game.Move) []game.Move { return p.s.Legal(dst) }
+func (p *plainState) Apply(m game.Move)                 { p.s.Apply(m) }
+func (p *plainState) Terminal() bool                    { return p.s.Terminal() }
+func (p *plainState) Winners() game.Seats               { return p.s.Winners() }
+func (p *plainState) Clone() game.State                 { return &plainState{p.s.Clone()} }
+func (p *plainState) MoveString(m game.Move) string     { return p.s.MoveString(m) }
+func (p *plainState) String() string                    { return p.s.String() }
+func (p *plainState) Cell(i int) (int, int)             { return p.s.(game.BoardState).Cell(i) }
+
+// TestPUCTFastPaths searches positions of random games with an n-tuple
+// model twice, on the game itself (incremental board reads through
+// game.CellCoder, copies through game.Copier or by value) and on a wrapper
+// that hides those fast paths: every root statistic must be the same.
+func TestPUCTFastPaths(t *testing.T) {
+	for _, spec := range []string{"connect4", "hex:size=7"} {
+		t.Run(spec, func(t *testing.T) {
+			g := mctsGame(t, spec)
+			pg := plainGame{g}
+			m := ntupleModel(t, spec, 1)
+			search := func(g game.Game) *ai.PUCT {
+				ev, err := m.Evaluator(g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return newPUCT(t, g, 300, ev, 0.5)
+			}
+			fast, slow := search(g), search(pg)
+			moveRNG := game.NewRNG(4, 0)
+			var legal []game.Move
+			for i := range uint64(6) {
+				st, pst := g.NewState(), pg.NewState()
+				for ply := 0; ply < 4*int(i) && !st.Terminal(); ply++ {
+					legal = st.Legal(legal[:0])
+					mv := legal[moveRNG.IntN(len(legal))]
+					st.Apply(mv)
+					pst.Apply(mv)
+				}
+				if st.Terminal() {
+					continue
+				}
+				legal = st.Legal(legal[:0])
+				a := fast.Choose(st, legal, game.NewRNG(8, i))
+				b := slow.Choose(pst, legal, game.NewRNG(8, i))
+				fs, ss := fast.RootStats(nil), slow.RootStats(nil)
+				if a != b || !slices.Equal(fs, ss) {
+					t.Fatalf("position %d:\n%v\nfast paths chose %v with %v,\nplain state %v with %v", i, st, a, fs, b, ss)
+				}
+			}
+		})
+	}
+}
