@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
+	"github.com/simpipe/simpipe/ai/features"
 	"github.com/simpipe/simpipe/game"
 )
 
@@ -27,43 +28,63 @@ func (p *plainState) MoveString(m game.Move) string     { return p.s.MoveString(
 func (p *plainState) String() string                    { return p.s.String() }
 func (p *plainState) Cell(i int) (int, int)             { return p.s.(game.BoardState).Cell(i) }
 
+// linearModel is every generated feature of g with small fixed weights.
+func linearModel(g game.Game) *ai.Model {
+	m := &ai.Model{Game: g.Spec(), Features: features.Generate(g), Intercept: -0.05}
+	for i := range m.Features {
+		m.Weights = append(m.Weights, float64(i%7-3)/20)
+	}
+	return m
+}
+
+// plainEval hides every method of an Evaluator but Evaluate (the batch
+// scoring of a node's children).
+type plainEval struct{ ai.Evaluator }
+
 // TestPUCTFastPaths searches positions of random games with an n-tuple
 // model twice, on the game itself (incremental board reads through
-// game.CellCoder, copies through game.Copier or by value) and on a wrapper
-// that hides those fast paths: every root statistic must be the same.
+// game.CellCoder, copies through game.Copier or by value, children scored
+// in a batch) and on wrappers that hide those fast paths: every root
+// statistic must be the same.
 func TestPUCTFastPaths(t *testing.T) {
 	for _, spec := range []string{"connect4", "hex:size=7"} {
 		t.Run(spec, func(t *testing.T) {
 			g := mctsGame(t, spec)
 			pg := plainGame{g}
-			m := ntupleModel(t, spec, 1)
-			search := func(g game.Game) *ai.PUCT {
-				ev, err := m.Evaluator(g)
-				if err != nil {
-					t.Fatal(err)
+			mixed := ntupleModel(t, spec, 2) // n-tuples and features
+			mixed.Features, mixed.Weights = linearModel(g).Features, linearModel(g).Weights
+			for _, m := range []*ai.Model{ntupleModel(t, spec, 1), linearModel(g), mixed} {
+				search := func(g game.Game, plain bool) *ai.PUCT {
+					ev, err := m.Evaluator(g)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if plain {
+						ev = plainEval{ev}
+					}
+					return newPUCT(t, g, 300, ev, 0.5)
 				}
-				return newPUCT(t, g, 300, ev, 0.5)
-			}
-			fast, slow := search(g), search(pg)
-			moveRNG := game.NewRNG(4, 0)
-			var legal []game.Move
-			for i := range uint64(6) {
-				st, pst := g.NewState(), pg.NewState()
-				for ply := 0; ply < 4*int(i) && !st.Terminal(); ply++ {
+				fast, slow := search(g, false), search(pg, true)
+				moveRNG := game.NewRNG(4, 0)
+				var legal []game.Move
+				for i := range uint64(6) {
+					st, pst := g.NewState(), pg.NewState()
+					for ply := 0; ply < 4*int(i) && !st.Terminal(); ply++ {
+						legal = st.Legal(legal[:0])
+						mv := legal[moveRNG.IntN(len(legal))]
+						st.Apply(mv)
+						pst.Apply(mv)
+					}
+					if st.Terminal() {
+						continue
+					}
 					legal = st.Legal(legal[:0])
-					mv := legal[moveRNG.IntN(len(legal))]
-					st.Apply(mv)
-					pst.Apply(mv)
-				}
-				if st.Terminal() {
-					continue
-				}
-				legal = st.Legal(legal[:0])
-				a := fast.Choose(st, legal, game.NewRNG(8, i))
-				b := slow.Choose(pst, legal, game.NewRNG(8, i))
-				fs, ss := fast.RootStats(nil), slow.RootStats(nil)
-				if a != b || !slices.Equal(fs, ss) {
-					t.Fatalf("position %d:\n%v\nfast paths chose %v with %v,\nplain state %v with %v", i, st, a, fs, b, ss)
+					a := fast.Choose(st, legal, game.NewRNG(8, i))
+					b := slow.Choose(pst, legal, game.NewRNG(8, i))
+					fs, ss := fast.RootStats(nil), slow.RootStats(nil)
+					if a != b || !slices.Equal(fs, ss) {
+						t.Fatalf("%s model, position %d:\n%v\nfast paths chose %v with %v,\nplain state %v with %v", m.Kind, i, st, a, fs, b, ss)
+					}
 				}
 			}
 		})

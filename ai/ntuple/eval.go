@@ -32,6 +32,8 @@ type Eval struct {
 	// rel[seat][code] is the state of a cell of game.CellCoder code as seat
 	// sees it.
 	rel [game.MaxPlayers + 1][256]uint8
+	// kept holds the indices Keep saved, Images() per position.
+	kept []int32
 }
 
 // view is the board one seat read last and the weight index of every image
@@ -180,4 +182,52 @@ func (e *Eval) Sum() float64 {
 // select the same weight) and returns it.
 func (e *Eval) Active(dst []int32) []int32 {
 	return append(dst, e.cur.idx...)
+}
+
+// Keep saves the indices of the board read last for SumKept and returns
+// how many boards are kept.
+func (e *Eval) Keep() int {
+	e.kept = append(e.kept, e.cur.idx...)
+	return len(e.kept) / len(e.table)
+}
+
+// SumKept appends to dst the Sum of every board kept since the last
+// SumKept, in the order kept, and forgets them. Each is exactly the Sum of
+// its board (the same float32 additions in image order), but the boards'
+// sums run side by side, so their table reads overlap instead of each
+// waiting for the one before.
+func (e *Eval) SumKept(dst []float64) []float64 {
+	k := len(e.table)
+	w := e.net.Weights
+	kept := e.kept
+	for ; len(kept) >= 4*k; kept = kept[4*k:] {
+		a, b, c, d := kept[:k], kept[k:2*k], kept[2*k:3*k], kept[3*k:4*k]
+		var za, zb, zc, zd float32
+		for i := range a {
+			za += w[a[i]]
+			zb += w[b[i]]
+			zc += w[c[i]]
+			zd += w[d[i]]
+		}
+		dst = append(dst, float64(za), float64(zb), float64(zc), float64(zd))
+	}
+	if len(kept) >= 2*k {
+		a, b := kept[:k], kept[k:2*k]
+		var za, zb float32
+		for i := range a {
+			za += w[a[i]]
+			zb += w[b[i]]
+		}
+		dst = append(dst, float64(za), float64(zb))
+		kept = kept[2*k:]
+	}
+	if len(kept) == k {
+		var z float32
+		for _, i := range kept {
+			z += w[i]
+		}
+		dst = append(dst, float64(z))
+	}
+	e.kept = e.kept[:0]
+	return dst
 }

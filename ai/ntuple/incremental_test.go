@@ -72,6 +72,8 @@ func TestIncrementalRead(t *testing.T) {
 			slow, _ := ntuple.Compile(n, s)
 			rng := game.NewRNG(5, 0)
 			var legal []game.Move
+			var keptWant []float64
+			batch := 1
 			for range 20 {
 				st := g.NewState()
 				for !st.Terminal() {
@@ -92,6 +94,17 @@ func TestIncrementalRead(t *testing.T) {
 							if got := e.Sum(); got != float64(wantSum) {
 								t.Fatalf("seat %d on\n%v\nSum %v, want %v", seat, st, got, wantSum)
 							}
+						}
+						// Batches of 1 to 9 boards sum as each alone.
+						keptWant = append(keptWant, float64(wantSum))
+						if fast.Keep() != len(keptWant) {
+							t.Fatalf("Keep counts %d boards, want %d", fast.Keep()-1, len(keptWant))
+						}
+						if len(keptWant) == batch {
+							if got := fast.SumKept(nil); !slices.Equal(got, keptWant) {
+								t.Fatalf("SumKept of %d boards: %v, want %v", batch, got, keptWant)
+							}
+							keptWant, batch = keptWant[:0], 1+rng.IntN(9)
 						}
 					}
 					legal = st.Legal(legal[:0])
