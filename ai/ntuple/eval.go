@@ -1,6 +1,8 @@
 package ntuple
 
 import (
+	"encoding/binary"
+
 	"github.com/simpipe/simpipe/game"
 )
 
@@ -41,6 +43,10 @@ type Eval struct {
 type view struct {
 	board []uint8
 	idx   []int32
+	// codes are the game.CellCoder codes board was read from, when
+	// codesOK, padded with zeros to whole words.
+	codes   []uint8
+	codesOK bool
 }
 
 // Compile checks n against s and returns its evaluator.
@@ -49,7 +55,7 @@ func Compile(n *Network, s game.Structure) (*Eval, error) {
 		return nil, err
 	}
 	cells := s.Cells()
-	e := &Eval{net: n, cells: cells, pieces: max(1, len(s.Pieces)), codes: make([]uint8, cells)}
+	e := &Eval{net: n, cells: cells, pieces: max(1, len(s.Pieces)), codes: make([]uint8, (cells+7)/8*8)}
 	perms := [][]int{nil} // the identity
 	for _, name := range n.Symmetries {
 		perms = append(perms, s.SymmetryMap(name))
@@ -120,18 +126,37 @@ func (e *Eval) Read(st game.BoardState, seat int) {
 	v, seat := e.view(seat)
 	e.cur = v
 	if cc, ok := st.(game.CellCoder); ok {
-		cc.CellCodes(e.codes)
+		cc.CellCodes(e.codes[:e.cells])
 		rel := &e.rel[game.MaxPlayers]
 		if seat >= 0 {
 			rel = &e.rel[seat]
 		}
-		for i, code := range e.codes {
-			if s := rel[code]; s != v.board[i] {
-				e.set(v, i, s)
+		if !v.codesOK {
+			for i, code := range e.codes[:e.cells] {
+				if s := rel[code]; s != v.board[i] {
+					e.set(v, i, s)
+				}
+			}
+			copy(v.codes, e.codes)
+			v.codesOK = true
+			return
+		}
+		// Only the words of codes that changed since seat's last read.
+		for w := 0; w < len(e.codes); w += 8 {
+			now := binary.LittleEndian.Uint64(e.codes[w:])
+			if now == binary.LittleEndian.Uint64(v.codes[w:]) {
+				continue
+			}
+			binary.LittleEndian.PutUint64(v.codes[w:], now)
+			for i := w; i < min(w+8, e.cells); i++ {
+				if s := rel[e.codes[i]]; s != v.board[i] {
+					e.set(v, i, s)
+				}
 			}
 		}
 		return
 	}
+	v.codesOK = false
 	for i := range v.board {
 		o, piece := st.Cell(i)
 		if s := e.state(o, piece, seat); s != v.board[i] {
@@ -161,7 +186,7 @@ func (e *Eval) view(seat int) (*view, int) {
 		slot, seat = game.MaxPlayers, -1
 	}
 	if e.views[slot] == nil {
-		e.views[slot] = &view{board: make([]uint8, e.cells), idx: append([]int32(nil), e.table...)}
+		e.views[slot] = &view{board: make([]uint8, e.cells), idx: append([]int32(nil), e.table...), codes: make([]uint8, len(e.codes))}
 	}
 	return e.views[slot], seat
 }

@@ -53,7 +53,7 @@ func refIndices(n *ntuple.Network, s game.Structure, b game.BoardState, seat int
 // TestIncrementalRead plays random games of every built-in board game and
 // reads each position, for seats in a random order, into one long-lived
 // Eval (which updates only the changed cells) with and without the game's
-// CellCoder: its indices must be the reference's and its Sum the sum of
+// CellCoder, and with either at random: its indices must be the reference's and its Sum the sum of
 // their weights in image order, bit for bit.
 func TestIncrementalRead(t *testing.T) {
 	reg := builtin.Registry()
@@ -70,6 +70,7 @@ func TestIncrementalRead(t *testing.T) {
 				t.Fatal(err)
 			}
 			slow, _ := ntuple.Compile(n, s)
+			mixed, _ := ntuple.Compile(n, s) // reads both ways, at random
 			rng := game.NewRNG(5, 0)
 			var legal []game.Move
 			var keptWant []float64
@@ -87,7 +88,12 @@ func TestIncrementalRead(t *testing.T) {
 						}
 						fast.Read(bs, seat)
 						slow.Read(cellOnly{bs}, seat)
-						for _, e := range []*ntuple.Eval{fast, slow} {
+						if rng.IntN(2) == 0 {
+							mixed.Read(bs, seat)
+						} else {
+							mixed.Read(cellOnly{bs}, seat)
+						}
+						for _, e := range []*ntuple.Eval{fast, slow, mixed} {
 							if got := e.Active(nil); !slices.Equal(got, want) {
 								t.Fatalf("seat %d on\n%v\nindices %v, want %v", seat, st, got, want)
 							}
