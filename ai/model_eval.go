@@ -82,6 +82,10 @@ type queuedEval struct {
 // run side by side. PUCT scores a node's children so.
 type batchEvaluator interface {
 	Evaluator
+	// near tells the evaluator that the positions queued next are one move
+	// from st, to be scored for seat (an n-tuple model reads st's board and
+	// each queued one as changes to it); it does not change a value.
+	near(st game.State, seat int)
 	// queue takes st, which the caller may change at once, to be scored for
 	// seat.
 	queue(st game.State, seat int)
@@ -91,6 +95,12 @@ type batchEvaluator interface {
 }
 
 var _ batchEvaluator = (*modelEvaluator)(nil)
+
+func (e *modelEvaluator) near(st game.State, seat int) {
+	if bs, ok := st.(game.BoardState); ok && e.nt != nil {
+		e.nt.Read(bs, seat)
+	}
+}
 
 func (e *modelEvaluator) queue(st game.State, seat int) {
 	q := queuedEval{flip: e.complement && !st.Terminal() && st.ToMove() == seat}
@@ -106,8 +116,7 @@ func (e *modelEvaluator) queue(st game.State, seat int) {
 	}
 	if e.nt != nil {
 		if bs, ok := st.(game.BoardState); ok {
-			e.nt.Read(bs, seat)
-			e.nt.Keep()
+			e.nt.ReadKeep(bs, seat)
 			q.kept = true
 		}
 	}

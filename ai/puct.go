@@ -3,6 +3,7 @@ package ai
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/simpipe/simpipe/game"
 )
@@ -296,6 +297,10 @@ func (p *PUCT) addChild(parent int32, st game.State, i, seat int) int32 {
 // afterstates computed together by p.batch.
 func (p *PUCT) addChildren(parent int32, st game.State, seat int) {
 	p.vals, p.queued = resize(p.vals, len(p.legal)), resize(p.queued, len(p.legal))
+	if !slices.Contains(p.slot, 0) {
+		return
+	}
+	p.batch.near(st, seat)
 	waiting := false
 	for i, c := range p.slot {
 		if c != 0 {

@@ -216,6 +216,44 @@ func (e *Eval) Keep() int {
 	return len(e.kept) / len(e.table)
 }
 
+// ReadKeep keeps, for SumKept, the indices of st as seat sees it without
+// making st the board read last: its indices are found from the changes
+// since seat's last Read, so a search that reads a position and then keeps
+// each position one move after it updates the images of one cell per
+// position.
+func (e *Eval) ReadKeep(st game.BoardState, seat int) {
+	v, seat := e.view(seat)
+	cc, ok := st.(game.CellCoder)
+	if !ok || !v.codesOK {
+		e.Read(st, seat)
+		e.Keep()
+		return
+	}
+	start := len(e.kept)
+	e.kept = append(e.kept, v.idx...)
+	idx := e.kept[start:]
+	cc.CellCodes(e.codes[:e.cells])
+	rel := &e.rel[game.MaxPlayers]
+	if seat >= 0 {
+		rel = &e.rel[seat]
+	}
+	for w := 0; w < len(e.codes); w += 8 {
+		if binary.LittleEndian.Uint64(e.codes[w:]) == binary.LittleEndian.Uint64(v.codes[w:]) {
+			continue
+		}
+		for i := w; i < min(w+8, e.cells); i++ {
+			if s := rel[e.codes[i]]; s != v.board[i] {
+				d := int32(s) - int32(v.board[i])
+				lo, hi := e.cellOff[i], e.cellOff[i+1]
+				strides := e.cellStride[lo:hi]
+				for j, k := range e.cellImg[lo:hi] {
+					idx[k] += d * strides[j]
+				}
+			}
+		}
+	}
+}
+
 // SumKept appends to dst the Sum of every board kept since the last
 // SumKept, in the order kept, and forgets them. Each is exactly the Sum of
 // its board (the same float32 additions in image order), but the boards'

@@ -70,7 +70,8 @@ func TestIncrementalRead(t *testing.T) {
 				t.Fatal(err)
 			}
 			slow, _ := ntuple.Compile(n, s)
-			mixed, _ := ntuple.Compile(n, s) // reads both ways, at random
+			mixed, _ := ntuple.Compile(n, s)  // reads both ways, at random
+			keeper, _ := ntuple.Compile(n, s) // ReadKeep, with a Read at times
 			rng := game.NewRNG(5, 0)
 			var legal []game.Move
 			var keptWant []float64
@@ -106,9 +107,23 @@ func TestIncrementalRead(t *testing.T) {
 						if fast.Keep() != len(keptWant) {
 							t.Fatalf("Keep counts %d boards, want %d", fast.Keep()-1, len(keptWant))
 						}
+						switch rng.IntN(4) {
+						case 0:
+							keeper.Read(bs, rng.IntN(2))
+						case 1:
+							keeper.Read(cellOnly{bs}, seat)
+						}
+						if rng.IntN(4) == 0 {
+							keeper.ReadKeep(cellOnly{bs}, seat)
+						} else {
+							keeper.ReadKeep(bs, seat)
+						}
 						if len(keptWant) == batch {
 							if got := fast.SumKept(nil); !slices.Equal(got, keptWant) {
 								t.Fatalf("SumKept of %d boards: %v, want %v", batch, got, keptWant)
+							}
+							if got := keeper.SumKept(nil); !slices.Equal(got, keptWant) {
+								t.Fatalf("SumKept of %d boards kept by ReadKeep: %v, want %v", batch, got, keptWant)
 							}
 							keptWant, batch = keptWant[:0], 1+rng.IntN(9)
 						}
