@@ -54,8 +54,9 @@ crashtest:
 
 # Benchmarks: random playouts per game, the end-to-end pipeline against a
 # plain loop over the same games (the "ratio" metric), and a move of the ai
-# player (PUCT, 200 iterations) against one of plain mcts at 200
-# (SIMPIPE_BENCH_MODEL=ai.json to search with a trained model).
+# player (PUCT, 200 iterations) against one of plain mcts at 200, which
+# issue #11 wants within 2x (SIMPIPE_BENCH_MODEL=c4.json:hex7.json to
+# search with trained models, one per game, listed as in $PATH).
 bench:
 	$(GO) test -run '^$$' -bench RandomPlayout -benchtime 2s ./game/...
 	$(GO) test -run '^$$' -bench PipelineVsPlainLoop -benchtime 3x ./pipeline/

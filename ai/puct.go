@@ -55,7 +55,9 @@ var aiKind = Kind{
 //     The priors are a softmax of those values at temperature temp, so a
 //     winning move gets nearly all of the prior and a losing one nearly none.
 //     These model calls are most of the search's cost: about the branching
-//     factor per expansion;
+//     factor per expansion, made in one batch when the evaluator can (an
+//     n-tuple model reads the node's board once and each child's as a
+//     change to it, and sums the children's tables side by side);
 //   - scores a leaf (a node not yet expanded) by its afterstate value (no
 //     further model call in a two-seat game, every seat's normalized value
 //     otherwise), mixed with weight rollout with a random rollout from the
