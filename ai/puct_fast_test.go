@@ -90,3 +90,60 @@ func TestPUCTFastPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestGreedyBatch checks the greedy player, which scores its moves in one
+// batch, against a one-ply search written with Evaluate, on positions of
+// random games with n-tuple and linear models: the same move, ties broken
+// by the same draw.
+func TestGreedyBatch(t *testing.T) {
+	for _, spec := range []string{"connect4", "hex:size=5", "othello"} {
+		g := mctsGame(t, spec)
+		for _, m := range []*ai.Model{ntupleModel(t, spec, 3), linearModel(g)} {
+			greedy, err := ai.NewGreedy(g, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, _ := m.Evaluator(g)
+			rng := game.NewRNG(2, 0)
+			var legal []game.Move
+			for range 10 {
+				for st := g.NewState(); !st.Terminal(); {
+					legal = st.Legal(legal[:0])
+					seat := st.ToMove()
+					var best []int
+					var bestV float64
+					for i, mv := range legal {
+						c := st.Clone()
+						c.Apply(mv)
+						v := ev.Evaluate(c, seat)
+						if c.Terminal() {
+							switch w := c.Winners(); {
+							case w == 0:
+								v = 0.5
+							case w.Has(seat):
+								v = 1 / float64(w.Len())
+							default:
+								v = 0
+							}
+						}
+						switch {
+						case len(best) == 0 || v > bestV:
+							best, bestV = []int{i}, v
+						case v == bestV:
+							best = append(best, i)
+						}
+					}
+					r1, r2 := *rng, *rng
+					want := legal[best[0]]
+					if len(best) > 1 {
+						want = legal[best[r2.IntN(len(best))]]
+					}
+					if got := greedy.Choose(st, legal, &r1); got != want {
+						t.Fatalf("%s, %s model:\n%v\ngreedy plays %v, the reference %v", spec, m.Kind, st, got, want)
+					}
+					st.Apply(legal[rng.IntN(len(legal))])
+				}
+			}
+		}
+	}
+}
