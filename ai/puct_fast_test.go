@@ -47,7 +47,7 @@ type plainEval struct{ ai.Evaluator }
 // in a batch) and on wrappers that hide those fast paths: every root
 // statistic must be the same.
 func TestPUCTFastPaths(t *testing.T) {
-	for _, spec := range []string{"connect4", "hex:size=7"} {
+	for _, spec := range []string{"connect4", "hex:size=7", "othello", "breakthrough", "checkers"} {
 		t.Run(spec, func(t *testing.T) {
 			g := mctsGame(t, spec)
 			pg := plainGame{g}
