@@ -61,7 +61,8 @@ fault-campaign:
 # Benchmarks: random playouts per game, the end-to-end pipeline against a
 # plain loop over the same games (the "ratio" metric), a move of the ai
 # player (PUCT, 200 iterations) against one of plain mcts at 200
-# (SIMPIPE_BENCH_MODEL=ai.json to search with a trained model), and game
+# (within 2x, issue #11; SIMPIPE_BENCH_MODEL=c4.json:hex7.json searches with
+# trained models, one per game, listed as in $PATH), and game
 # processes: random connect four per worker through the protocol against each
 # reference's own loop ("ratio"), and mcts:iterations=200 through it against
 # the built-in game.

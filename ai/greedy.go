@@ -50,7 +50,11 @@ type Greedy struct {
 	Explore int
 
 	eval   *modelEvaluator
+	copies stateCopier
 	best   []int                          // scratch: indices of the best moves
+	vals   []float64                      // scratch: the moves' values
+	queued []bool                         // scratch: the moves batch-scored
+	scored []float64                      // scratch: the batch's values
 	legal  [greedyChanceDepth][]game.Move // scratch per chance level
 	weight [greedyChanceDepth][]uint32    // scratch per chance level
 }
@@ -70,7 +74,7 @@ func NewGreedy(g game.Game, m *Model) (*Greedy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("greedy: %w", err)
 	}
-	return &Greedy{eval: e}, nil
+	return &Greedy{eval: e, copies: newStateCopier(g.NewState())}, nil
 }
 
 // Choose returns the legal move with the best one-ply value for the seat
@@ -83,12 +87,34 @@ func (p *Greedy) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Mov
 		return legal[rng.IntN(len(legal))]
 	}
 	seat := s.ToMove()
+	// The values of the positions after each move, those the model scores
+	// queued and scored in one batch (each exactly as Evaluate scores it).
+	p.vals, p.queued = resize(p.vals, len(legal)), resize(p.queued, len(legal))
+	waiting := false
+	for i, m := range legal {
+		c := p.copies.copy(0, s)
+		c.Apply(m)
+		_, chance := c.(game.ChanceState)
+		p.queued[i] = !c.Terminal() && !(chance && c.ToMove() == game.Chance)
+		if p.queued[i] {
+			p.eval.queue(c, seat)
+			waiting = true
+		} else {
+			p.vals[i] = p.value(c, seat, 0)
+		}
+	}
+	if waiting {
+		p.scored = p.eval.flush(p.scored[:0])
+	}
 	p.best = p.best[:0]
 	var best float64
-	for i, m := range legal {
-		c := s.Clone()
-		c.Apply(m)
-		v := p.value(c, seat, 0)
+	next := 0
+	for i := range legal {
+		v := p.vals[i]
+		if p.queued[i] {
+			v = p.scored[next]
+			next++
+		}
 		switch {
 		case len(p.best) == 0 || v > best:
 			best = v

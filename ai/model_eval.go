@@ -66,6 +66,82 @@ type modelEvaluator struct {
 	nt        *ntuple.Eval
 	// complement: rate a seat to move as 1 - the opponent's value.
 	complement bool
+	queued     []queuedEval // scratch of queue and flush
+	sums       []float64
+}
+
+// queuedEval is a position queue has taken: its logit so far and whether
+// it waits for a kept n-tuple sum.
+type queuedEval struct {
+	z          float64
+	flip, kept bool
+}
+
+// batchEvaluator is implemented by evaluators that score several positions
+// faster together than one by one: an n-tuple model, whose table sums then
+// run side by side. PUCT scores a node's children so.
+type batchEvaluator interface {
+	Evaluator
+	// near tells the evaluator that the positions queued next are one move
+	// from st, to be scored for seat (an n-tuple model reads st's board and
+	// each queued one as changes to it); it does not change a value.
+	near(st game.State, seat int)
+	// queue takes st, which the caller may change at once, to be scored for
+	// seat.
+	queue(st game.State, seat int)
+	// flush appends to dst the value of every position queued since the
+	// last flush, in queue order, each exactly what Evaluate returns.
+	flush(dst []float64) []float64
+}
+
+var _ batchEvaluator = (*modelEvaluator)(nil)
+
+func (e *modelEvaluator) near(st game.State, seat int) {
+	if bs, ok := st.(game.BoardState); ok && e.nt != nil {
+		e.nt.Read(bs, seat)
+	}
+}
+
+func (e *modelEvaluator) queue(st game.State, seat int) {
+	q := queuedEval{flip: e.complement && !st.Terminal() && st.ToMove() == seat}
+	if q.flip {
+		seat = 1 - seat
+	}
+	q.z = e.intercept
+	if len(e.weights) > 0 {
+		e.vals = e.set.Values(st, seat, e.vals)
+		for i, v := range e.vals {
+			q.z += e.weights[i] * float64(v)
+		}
+	}
+	if e.nt != nil {
+		if bs, ok := st.(game.BoardState); ok {
+			e.nt.ReadKeep(bs, seat)
+			q.kept = true
+		}
+	}
+	e.queued = append(e.queued, q)
+}
+
+func (e *modelEvaluator) flush(dst []float64) []float64 {
+	if e.nt != nil {
+		e.sums = e.nt.SumKept(e.sums[:0])
+	}
+	next := 0
+	for _, q := range e.queued {
+		z := q.z
+		if q.kept {
+			z += e.sums[next]
+			next++
+		}
+		v := logistic(max(-evalMaxLogit, min(evalMaxLogit, z)))
+		if q.flip {
+			v = 1 - v
+		}
+		dst = append(dst, v)
+	}
+	e.queued = e.queued[:0]
+	return dst
 }
 
 var _ Evaluator = (*modelEvaluator)(nil)

@@ -3,6 +3,7 @@ package ai
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/simpipe/simpipe/game"
 )
@@ -54,7 +55,9 @@ var aiKind = Kind{
 //     The priors are a softmax of those values at temperature temp, so a
 //     winning move gets nearly all of the prior and a losing one nearly none.
 //     These model calls are most of the search's cost: about the branching
-//     factor per expansion;
+//     factor per expansion, made in one batch when the evaluator can (an
+//     n-tuple model reads the node's board once and each child's as a
+//     change to it, and sums the children's tables side by side);
 //   - scores a leaf (a node not yet expanded) by its afterstate value (no
 //     further model call in a two-seat game, every seat's normalized value
 //     otherwise), mixed with weight rollout with a random rollout from the
@@ -87,6 +90,12 @@ type PUCT struct {
 	slot  []int32 // legal index -> child node
 	stats []MoveStat
 	leafV [game.MaxPlayers]float64
+	// batch is ev when it scores a node's children faster together; vals
+	// and queued are the children's values and which wait for it.
+	batch  batchEvaluator
+	vals   []float64
+	queued []bool
+	scored []float64
 }
 
 var _ game.Player = (*PUCT)(nil)
@@ -148,7 +157,12 @@ func NewPUCT(g game.Game, ev Evaluator, cfg PUCTConfig) (*PUCT, error) {
 	if err != nil {
 		return nil, err
 	}
+	batch, _ := ev.(batchEvaluator)
+	if hidden {
+		batch = nil // seatValue shows each seat its view
+	}
 	return &PUCT{
+		batch:      batch,
 		playout:    playout{players: g.Players(), ev: ev, complement: true},
 		iterations: cfg.Iterations,
 		c:          cfg.C,
@@ -229,9 +243,13 @@ func (p *PUCT) iterate(st game.State, rng *game.RNG) {
 				p.slot[i] = c
 			}
 		}
-		for i, c := range p.slot {
-			if c == 0 {
-				p.slot[i] = p.addChild(cur, st, i, seat)
+		if p.batch != nil {
+			p.addChildren(cur, st, seat)
+		} else {
+			for i, c := range p.slot {
+				if c == 0 {
+					p.slot[i] = p.addChild(cur, st, i, seat)
+				}
 			}
 		}
 		cur = p.selectPUCT()
@@ -268,22 +286,78 @@ func (p *PUCT) addChild(parent int32, st game.State, i, seat int) int32 {
 	after := p.copies.copy(1, st)
 	after.Apply(mv)
 	var v float64
-	switch {
-	case after.Terminal():
-		w := after.Winners()
-		switch {
-		case w.Has(seat):
-			v = 1 / float64(w.Len())
-		case w == 0 && p.players > 1:
-			v = 1 / float64(p.players)
-		}
-	default:
+	if after.Terminal() {
+		v = p.terminalValue(after, seat)
+	} else {
 		v = min(p.seatValue(after, seat), 1)
 	}
+	return p.newChild(parent, i, seat, v)
+}
+
+// addChildren gives every legal move without a child in p.slot its child,
+// in legal order, as addChild does, but with the model's values of the
+// afterstates computed together by p.batch.
+func (p *PUCT) addChildren(parent int32, st game.State, seat int) {
+	p.vals, p.queued = resize(p.vals, len(p.legal)), resize(p.queued, len(p.legal))
+	if !slices.Contains(p.slot, 0) {
+		return
+	}
+	p.batch.near(st, seat)
+	waiting := false
+	for i, c := range p.slot {
+		if c != 0 {
+			continue
+		}
+		after := p.copies.copy(1, st)
+		after.Apply(p.legal[i])
+		p.queued[i] = !after.Terminal()
+		if p.queued[i] {
+			p.batch.queue(after, seat)
+			waiting = true
+		} else {
+			p.vals[i] = p.terminalValue(after, seat)
+		}
+	}
+	if waiting {
+		p.scored = p.batch.flush(p.scored[:0])
+	}
+	next := 0
+	for i, c := range p.slot {
+		if c != 0 {
+			continue
+		}
+		v := p.vals[i]
+		if p.queued[i] {
+			v = p.scored[next]
+			next++
+			if !(v >= 0) { // as seatValue
+				v = 0
+			}
+			v = min(v, 1)
+		}
+		p.slot[i] = p.newChild(parent, i, seat, v)
+	}
+}
+
+// terminalValue is seat's result in the terminal position after.
+func (p *PUCT) terminalValue(after game.State, seat int) float64 {
+	w := after.Winners()
+	switch {
+	case w.Has(seat):
+		return 1 / float64(w.Len())
+	case w == 0 && p.players > 1:
+		return 1 / float64(p.players)
+	}
+	return 0
+}
+
+// newChild appends a child of parent for legal[i], played by seat, with
+// afterstate value v, and returns it.
+func (p *PUCT) newChild(parent int32, i, seat int, v float64) int32 {
 	c := int32(len(p.nodes))
 	pn := &p.nodes[parent]
 	p.nodes = append(p.nodes, pnode{
-		move:    mv,
+		move:    p.legal[i],
 		value:   float32(v),
 		prior:   float32(math.Exp((v - 1) / p.temp)),
 		sibling: pn.child,

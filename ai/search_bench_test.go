@@ -2,6 +2,7 @@ package ai_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
@@ -9,13 +10,13 @@ import (
 	"github.com/simpipe/simpipe/game"
 )
 
-// benchModel returns the model the move benchmarks search with: the
-// ai.json named by $SIMPIPE_BENCH_MODEL when it is for g (a trained model,
-// to measure what users run), else every generated feature of g with small
-// fixed weights (the costliest linear model).
+// benchModel returns the model the move benchmarks search with: the first
+// ai.json for g among the files $SIMPIPE_BENCH_MODEL lists (separated as in
+// $PATH; trained models, to measure what users run), else every generated
+// feature of g with small fixed weights (the costliest linear model).
 func benchModel(b *testing.B, g game.Game) *ai.Model {
 	var m *ai.Model
-	if path := os.Getenv("SIMPIPE_BENCH_MODEL"); path != "" {
+	for _, path := range filepath.SplitList(os.Getenv("SIMPIPE_BENCH_MODEL")) {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			b.Fatal(err)
@@ -23,9 +24,10 @@ func benchModel(b *testing.B, g game.Game) *ai.Model {
 		if m, err = ai.ParseModel(raw); err != nil {
 			b.Fatal(err)
 		}
-		if m.Game != g.Spec() {
-			m = nil
+		if m.Game == g.Spec() {
+			break
 		}
+		m = nil
 	}
 	if m == nil {
 		m = &ai.Model{Game: g.Spec(), Features: features.Generate(g)}

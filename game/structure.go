@@ -114,6 +114,16 @@ type BoardState interface {
 	Cell(i int) (seat, piece int)
 }
 
+// CellCoder is an optional fast path of BoardState for evaluators that read
+// the whole board at once (n-tuple networks): one call instead of one Cell
+// call per cell.
+type CellCoder interface {
+	// CellCodes writes the content of every cell i < len(dst) to dst[i]: 0
+	// when the cell is empty, else 1 + seat*P + piece for seat's piece of
+	// kind piece, P being max(1, len(Structure.Pieces)). It agrees with Cell.
+	CellCodes(dst []uint8)
+}
+
 // QuantityState is implemented by states of games with per-seat numbers.
 type QuantityState interface {
 	// Quantity returns quantity q (an index into Structure.Quantities) of seat.

@@ -166,18 +166,24 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// BenchmarkEvaluateConnect4 reads and sums the positions of a random game
+// in turn, as a search or a replay does (each differs from the one before
+// in a few cells), for both seats.
 func BenchmarkEvaluateConnect4(b *testing.B) {
 	s := connect4.Game{}.Structure()
 	n, _ := ntuple.Generate(s, 1, 0)
 	e, _ := ntuple.Compile(n, s)
+	var states []game.BoardState
+	rng := game.NewRNG(1, 0)
 	st := connect4.Game{}.NewState()
-	for _, m := range []game.Move{3, 3, 2, 4} {
-		st.Apply(m)
+	for !st.Terminal() {
+		states = append(states, st.Clone().(game.BoardState))
+		legal := st.Legal(nil)
+		st.Apply(legal[rng.IntN(len(legal))])
 	}
-	bs := st.(game.BoardState)
 	b.ReportAllocs()
-	for b.Loop() {
-		e.Read(bs, 0)
+	for i := 0; b.Loop(); i++ {
+		e.Read(states[i%len(states)], i&1)
 		_ = e.Sum()
 	}
 }

@@ -65,6 +65,7 @@ type State struct {
 var (
 	_ game.State      = (*State)(nil)
 	_ game.BoardState = (*State)(nil)
+	_ game.CellCoder  = (*State)(nil)
 	_ game.Sampler    = (*State)(nil)
 )
 
@@ -207,6 +208,9 @@ func (s *State) Cell(i int) (seat, piece int) {
 	}
 	return -1, 0
 }
+
+// CellCodes writes every cell's code, as Cell reads it, from the bitboards.
+func (s *State) CellCodes(dst []uint8) { game.BitboardCodes(dst, s.pieces[0], s.pieces[1], 0, 1) }
 
 // square names the square at bit i as OpenSpiel does: file a-h, rank 8-row.
 func square(b []byte, i int) []byte {

@@ -225,6 +225,7 @@ type State struct {
 var (
 	_ game.State         = (*State)(nil)
 	_ game.BoardState    = (*State)(nil)
+	_ game.CellCoder     = (*State)(nil)
 	_ game.QuantityState = (*State)(nil)
 )
 
@@ -394,6 +395,9 @@ func (s *State) Cell(i int) (seat, piece int) {
 	}
 	return -1, 0
 }
+
+// CellCodes writes every cell's code, as Cell reads it, from the bitboards.
+func (s *State) CellCodes(dst []uint8) { game.BitboardCodes(dst, s.pieces[0], s.pieces[1], s.kings, 2) }
 
 // Quantity reports the men (q = 0) or kings (q = 1) seat has on the board.
 func (s *State) Quantity(seat, q int) int {

@@ -54,6 +54,7 @@ type State struct {
 var (
 	_ game.State      = (*State)(nil)
 	_ game.BoardState = (*State)(nil)
+	_ game.CellCoder  = (*State)(nil)
 )
 
 func (s *State) Reset()            { *s = State{open: 1<<cols - 1} }
@@ -128,6 +129,32 @@ func (s *State) Cell(i int) (seat, piece int) {
 		return 1, 0
 	}
 	return -1, 0
+}
+
+// CellCodes writes every cell's code (0 empty, 1 x, 2 o), as Cell reads it,
+// for the first len(dst) cells.
+func (s *State) CellCodes(dst []uint8) {
+	if len(dst) < rows*cols {
+		for i := range dst {
+			seat, _ := s.Cell(i)
+			dst[i] = uint8(seat + 1)
+		}
+		return
+	}
+	// Row r's discs sit at bits c*stride + h of a bitboard, h = rows-1-r.
+	// Shifted down by h and masked, bit c*stride times 127 covers bits
+	// c*stride .. c*stride+6, distinct for all c and free of carries; bit
+	// 8c among them puts column c's disc into byte c.
+	const colBits = 1 | 1<<stride | 1<<(2*stride) | 1<<(3*stride) | 1<<(4*stride) | 1<<(5*stride) | 1<<(6*stride)
+	const byteBits = 0x0001010101010101
+	for r := range rows {
+		h := uint(rows - 1 - r)
+		x := (s.discs[0]>>h&colBits)*127&byteBits | (s.discs[1]>>h&colBits)*127&byteBits<<1
+		row := dst[r*cols : r*cols+cols]
+		for c := range row {
+			row[c] = uint8(x >> (8 * c))
+		}
+	}
 }
 
 // MoveString renders a move as OpenSpiel does: "x3" drops x in column 3.

@@ -158,6 +158,8 @@ type State struct {
 var (
 	_ game.State      = (*State)(nil)
 	_ game.BoardState = (*State)(nil)
+	_ game.CellCoder  = (*State)(nil)
+	_ game.Copier     = (*State)(nil)
 )
 
 // Reset copies only the parts the board size uses.
@@ -173,6 +175,23 @@ func (s *State) Reset() {
 func (s *State) ToMove() int       { return s.ply & 1 }
 func (s *State) Terminal() bool    { return s.winner >= 0 }
 func (s *State) Clone() game.State { c := *s; return &c }
+
+// CopyFrom copies only the parts of src that its board size uses (a tenth
+// of the state on 7×7), so a search's copies cost less than a Clone.
+func (s *State) CopyFrom(src game.State) bool {
+	o, ok := src.(*State)
+	if !ok {
+		return false
+	}
+	pad := o.g.w * o.g.w
+	s.g, s.ply, s.first, s.winner, s.nEmpty, s.occupied = o.g, o.ply, o.first, o.winner, o.nEmpty, o.occupied
+	copy(s.color[:pad], o.color[:pad])
+	copy(s.parent[:pad], o.parent[:pad])
+	copy(s.size[:pad], o.size[:pad])
+	copy(s.flags[:pad], o.flags[:pad])
+	copy(s.empty[:o.nEmpty], o.empty[:o.nEmpty])
+	return true
+}
 
 // Legal lists the empty cells in ascending order, then swap when allowed.
 func (s *State) Legal(dst []game.Move) []game.Move {
@@ -315,6 +334,17 @@ func (s *State) Winners() game.Seats {
 // Cell reports cell row*N+col, row 0 at the top; there is one piece kind.
 func (s *State) Cell(i int) (seat, piece int) {
 	return int(s.color[s.g.pad[i]]) - 1, 0
+}
+
+// CellCodes writes every cell's code (0 empty, 1 x, 2 o), as Cell reads it,
+// for the first len(dst) cells: a row's cells lie side by side on the
+// padded board.
+func (s *State) CellCodes(dst []uint8) {
+	n := s.g.n
+	for r := 0; r*n < len(dst); r++ {
+		p := (r+1)*s.g.w + 1
+		copy(dst[r*n:min(len(dst), r*n+n)], s.color[p:p+n])
+	}
 }
 
 // MoveString renders m as OpenSpiel does: the column letter and row+1

@@ -79,6 +79,7 @@ type State struct {
 var (
 	_ game.State         = (*State)(nil)
 	_ game.BoardState    = (*State)(nil)
+	_ game.CellCoder     = (*State)(nil)
 	_ game.QuantityState = (*State)(nil)
 )
 
@@ -189,6 +190,9 @@ func (s *State) Cell(i int) (seat, piece int) {
 	}
 	return -1, 0
 }
+
+// CellCodes writes every cell's code, as Cell reads it, from the bitboards.
+func (s *State) CellCodes(dst []uint8) { game.BitboardCodes(dst, s.discs[0], s.discs[1], 0, 1) }
 
 // Quantity reports quantity 0, the number of discs seat has on the board.
 func (s *State) Quantity(seat, q int) int {
