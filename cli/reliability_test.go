@@ -45,7 +45,7 @@ func TestKillInsideCommit(t *testing.T) {
 	skipInShortMode(t)
 	straceBin := needStrace(t)
 	dir := t.TempDir()
-	args := []string{"--game", "connect4", "--games", "3000000", "--seed", "21", "--workers", "2", "--progress", "none"}
+	args := []string{"--game", "connect4", "--games", "10000000", "--seed", "21", "--workers", "2", "--progress", "none"}
 	refDB := filepath.Join(dir, "ref.db")
 	if r := simpipe(t, nil, append([]string{"run", "--db", refDB}, args...)...); r.code != 0 {
 		t.Fatalf("reference: %d %s", r.code, r.stderr)

@@ -152,7 +152,7 @@ func TestTrainNTupleResumesToSameModel(t *testing.T) {
 	const iterations = 4
 	args := func(db, out string, workers int) []string {
 		return []string{"train", "--db", db, "--game", "connect4", "--iterations", fmt.Sprint(iterations),
-			"--games-per-iteration", "10000", "--model", "ntuple", "--ntuple-weights", "20000",
+			"--games-per-iteration", "50000", "--model", "ntuple", "--ntuple-weights", "20000",
 			"--workers", fmt.Sprint(workers), "--progress", "none", "-o", out}
 	}
 	yardstick := []string{"--yardstick", "mcts:iterations=200", "--yardstick-games", "2000"}
