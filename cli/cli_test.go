@@ -194,7 +194,7 @@ func TestCrashResume(t *testing.T) {
 func TestCrashResumeSlow(t *testing.T) {
 	skipInShortMode(t)
 	kills := crashKills() - crashKills()*2/3
-	args := []string{"--game", "connect4", "--players", "mcts:iterations=30", "--games", strconv.Itoa(2000 + 1000*kills),
+	args := []string{"--game", "connect4", "--players", "mcts:iterations=30", "--games", strconv.Itoa(20000 + 5000*kills),
 		"--seed", "5", "--progress", "none"}
 	if kills > 3 {
 		args = []string{"--game", "hex:size=7", "--players", "mcts:iterations=50", "--games", strconv.Itoa(150 * kills),

@@ -14,6 +14,7 @@ import (
 	"github.com/simpipe/simpipe/game/tictactoe"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/store"
+	"github.com/simpipe/simpipe/store/storetest"
 	"github.com/simpipe/simpipe/ui"
 )
 
@@ -135,16 +136,7 @@ func do(t *testing.T, method, u string, header map[string]string, body io.Reader
 
 func failedJobs(t *testing.T, path string) int {
 	t.Helper()
-	db, err := store.Open(path, &store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	agg, err := db.Stage(store.DefaultStage).Aggregate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(agg.JobsFailed)
+	return int(storetest.Aggregate(t, path).JobsFailed)
 }
 
 // TestActionToken: the retry action is refused without the token, with a
