@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simpipe/simpipe/internal/testbin"
 	"github.com/simpipe/simpipe/store"
 )
 
@@ -28,11 +29,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	bin = filepath.Join(dir, "simpipe")
-	build := exec.Command("go", "build", "-tags", "testgames", "-o", bin, "../cmd/simpipe")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building simpipe:", err)
+	if bin, err = testbin.Build(dir, "../cmd/simpipe"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := m.Run()

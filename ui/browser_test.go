@@ -22,6 +22,7 @@ import (
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/internal/chromiumtest"
+	"github.com/simpipe/simpipe/internal/testbin"
 	"github.com/simpipe/simpipe/internal/testgames"
 	"github.com/simpipe/simpipe/pipeline"
 	"github.com/simpipe/simpipe/ui"
@@ -42,11 +43,7 @@ func simpipeBinary(t *testing.T) string {
 		if buildErr != nil {
 			return
 		}
-		binPath = filepath.Join(binDir, "simpipe")
-		out, err := exec.Command("go", "build", "-tags", "testgames", "-o", binPath, "../cmd/simpipe").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
+		binPath, buildErr = testbin.Build(binDir, "../cmd/simpipe")
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/simpipe/simpipe/internal/testbin"
 	"github.com/simpipe/simpipe/internal/testcert"
 	"github.com/simpipe/simpipe/store"
 )
@@ -32,11 +33,8 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	bin = filepath.Join(dir, "simpipe")
-	build := exec.Command("go", "build", "-tags", "testgames", "-o", bin, "../../cmd/simpipe")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building simpipe:", err)
+	if bin, err = testbin.Build(dir, "../../cmd/simpipe"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	if self, err = os.Executable(); err != nil {
