@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -123,6 +124,7 @@ func Main(reg *game.Registry, args []string) int {
 // runMain parses args, runs the command and returns the exit code. Errors
 // are printed as one line on stderr.
 func runMain(ctx context.Context, reg *game.Registry, args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = serialized(stdout), serialized(stderr)
 	var c cli
 	exitCode := -1
 	parser, err := kong.New(&c,
@@ -199,6 +201,27 @@ func ownNameHelp(options kong.HelpOptions, ctx *kong.Context) error {
 // streams are the command's standard output and error.
 type streams struct {
 	out, err io.Writer
+}
+
+// serialized makes w safe for the goroutines that log to it at once (a
+// coordinator and its embedded workers share stderr). An *os.File already
+// is, and stays itself so terminal checks still see it.
+func serialized(w io.Writer) io.Writer {
+	if _, ok := w.(*os.File); ok {
+		return w
+	}
+	return &serialWriter{w: w}
+}
+
+type serialWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *serialWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // signalContext returns a context cancelled by the first SIGINT or SIGTERM.
