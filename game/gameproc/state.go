@@ -61,6 +61,9 @@ type pos struct {
 	cells []int
 	qty   []int
 	views *[game.MaxPlayers]*pos // what is known of each seat's view, in hidden-information games
+	// described is set on a view's pos once the process described it
+	// (view); a true position's info is always known.
+	described bool
 }
 
 // view returns what is known of seat's view of the position, or nil.

@@ -60,14 +60,30 @@ type View struct {
 	seat int
 }
 
-// info returns what is known of the view, asking the process the first
-// time: {"op":"view","h":H,"seat":S}.
-func (v *View) info() (*proc, *pos) {
-	p := v.st.flush()
-	if vp := v.st.pos.view(v.seat); vp != nil {
-		return p, vp
+// slot returns what is known of the view, kept with the position (its
+// info is valid once described is set), with the position's handle up to
+// date in the process.
+func (v *View) slot() (*proc, *pos) {
+	p := v.st.synced()
+	at := v.st.pos
+	if at.views == nil {
+		at.views = new([game.MaxPlayers]*pos)
 	}
-	p = v.st.sync(p)
+	if at.views[v.seat] == nil {
+		at.views[v.seat] = &pos{}
+	}
+	return p, at.views[v.seat]
+}
+
+// info returns what is known of the view, asking the process the first
+// time: {"op":"view","h":H,"seat":S}. The seat to move, the end and the
+// winners are public: they must be the true position's.
+func (v *View) info() *pos {
+	v.st.flush()
+	if vp := v.st.pos.view(v.seat); vp != nil && vp.described {
+		return vp
+	}
+	p, at := v.slot()
 	p.begin("view")
 	p.field("h", v.st.handleID())
 	p.field("seat", int64(v.seat))
@@ -76,12 +92,17 @@ func (v *View) info() (*proc, *pos) {
 	if msg := r.S.checkView(&v.st.ses.g.d); msg != "" {
 		p.fail(fmt.Sprintf("view of seat %d: %s", v.seat, msg))
 	}
-	at := v.st.pos
-	if at.views == nil {
-		at.views = new([game.MaxPlayers]*pos)
+	truth := v.st.pos
+	switch {
+	case r.S.Terminal != truth.Terminal:
+		p.fail(fmt.Sprintf("view of seat %d: terminal %v, the position's %v", v.seat, r.S.Terminal, truth.Terminal))
+	case !truth.Terminal && r.S.ToMove != truth.ToMove:
+		p.fail(fmt.Sprintf("view of seat %d: to_move %d, the position's %d", v.seat, r.S.ToMove, truth.ToMove))
+	case truth.Terminal && r.S.winners != truth.winners:
+		p.fail(fmt.Sprintf("view of seat %d: winners %v, the position's %v", v.seat, r.S.winners, truth.winners))
 	}
-	at.views[v.seat] = &pos{info: *r.S}
-	return p, at.views[v.seat]
+	at.info, at.described = *r.S, true
+	return at
 }
 
 // Seat returns the seat whose view this is.
@@ -90,14 +111,15 @@ func (v *View) Seat() int { return v.seat }
 // Reset makes v the seat's view of the initial position.
 func (v *View) Reset() { v.st.Reset() }
 
-func (v *View) ToMove() int         { _, at := v.info(); return at.ToMove }
-func (v *View) Terminal() bool      { _, at := v.info(); return at.Terminal }
-func (v *View) Winners() game.Seats { _, at := v.info(); return at.winners }
+// ToMove, Terminal and Winners are public: the true position's, which
+// simpipe usually knows without asking.
+func (v *View) ToMove() int         { return v.st.ToMove() }
+func (v *View) Terminal() bool      { return v.st.Terminal() }
+func (v *View) Winners() game.Seats { return v.st.Winners() }
 
-func (v *View) Legal(dst []game.Move) []game.Move {
-	_, at := v.info()
-	return append(dst, at.Legal...)
-}
+// Legal lists the moves the process's view lists: the true position's when
+// the seat is to move.
+func (v *View) Legal(dst []game.Move) []game.Move { return append(dst, v.info().Legal...) }
 
 // Apply panics: what a move does depends on what the view does not know.
 func (v *View) Apply(game.Move) { panic("gameproc: Apply on a View") }
@@ -112,23 +134,20 @@ func (v *View) MoveString(m game.Move) string {
 
 // String renders what the seat knows: text with "seat".
 func (v *View) String() string {
-	p := v.st.synced()
-	_, at := v.info()
+	p, at := v.slot()
 	return v.st.text(p, at, v.seat)
 }
 
 // Cell reports cell i as the seat sees it: cells with "seat".
 func (v *View) Cell(i int) (seat, piece int) {
-	p := v.st.synced()
-	_, at := v.info()
+	p, at := v.slot()
 	return v.st.cell(p, at, v.seat, i)
 }
 
 // Quantity reports quantity q of seat as the viewing seat sees it:
 // quantities with "seat".
 func (v *View) Quantity(seat, q int) int {
-	p := v.st.synced()
-	_, at := v.info()
+	p, at := v.slot()
 	return v.st.quantity(p, at, v.seat, seat, q)
 }
 
