@@ -1,6 +1,7 @@
 package gameproc_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,6 +221,42 @@ func TestHiddenConformanceCatchesPlantedBugs(t *testing.T) {
 				}
 			}
 			t.Fatalf("no Hidden failure saying %q; got %q", tc.want, failures)
+		})
+	}
+}
+
+// TestHandshake: a version 1 process that insists on the version 1 hello
+// is still played, and a version 2 process may declare hidden information,
+// whose states are game.HiddenState and game.ChanceState as declared.
+func TestHandshake(t *testing.T) {
+	sh := interpreter(t, "sh", "SIMPIPE_REQUIRE_SH")
+	cases := []struct {
+		name, hello, init string
+		hidden, chance    bool
+	}{
+		{"StrictVersion1", `case "$l" in *'"protocol":1,'*) echo '{"protocol":1,"name":"s","doc":"","params":[]}';; *) echo '{"error":"not the version 1 hello"}';; esac`,
+			`{"players":2,"move_bits":3,"structure":{"topology":0}}`, false, false},
+		{"Hidden", `echo '{"protocol":2,"name":"h","doc":"","params":[]}'`,
+			`{"players":2,"move_bits":3,"structure":{"topology":0,"hidden":true}}`, true, false},
+		{"HiddenChance", `echo '{"protocol":2,"name":"h","doc":"","params":[]}'`,
+			`{"players":2,"move_bits":3,"structure":{"topology":0,"hidden":true,"chance":true}}`, true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			script := fmt.Sprintf("read l; %s; read l; echo '%s'; read l\n", tc.hello, tc.init)
+			gamesFile(t, map[string]gameproc.Entry{"canned": {Command: []string{sh, "-c", script}}})
+			var reg game.Registry
+			gameproc.Register(&reg)
+			g, err := reg.New("exec:canned")
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := g.NewState()
+			_, hidden := st.(game.HiddenState)
+			_, chance := st.(game.ChanceState)
+			if hidden != tc.hidden || chance != tc.chance {
+				t.Fatalf("%T: HiddenState %v, ChanceState %v; want %v, %v", st, hidden, chance, tc.hidden, tc.chance)
+			}
 		})
 	}
 }
