@@ -163,54 +163,26 @@ func compareViews(t *testing.T, got, want game.State, players int, rng *game.RNG
 // TestHiddenConformanceCatchesPlantedBugs copies the Go Fish reference with
 // one planted bug each and checks that gametest's Hidden check names it.
 func TestHiddenConformanceCatchesPlantedBugs(t *testing.T) {
-	py := interpreter(t, "python3", "SIMPIPE_REQUIRE_PYTHON")
-	type edit struct{ old, new string }
-	keepTruth := edit{"        self.pub = st.pub.copy()\n\n    def to_move", "        self.pub = st.pub.copy()\n        self.truth = st\n\n    def to_move"}
+	keepTruth := edit{"", "        self.pub = st.pub.copy()\n\n    def to_move", "        self.pub = st.pub.copy()\n        self.truth = st\n\n    def to_move"}
 	cases := []struct {
 		name  string
 		edits []edit
 		want  string // in the Hidden failure
 	}{
 		{"ViewShowsHands", []edit{keepTruth,
-			{`        out.append("deck %d\nasks %d"`, `        out.append("hands %r\n" % (self.truth.hand,))` + "\n" + `        out.append("deck %d\nasks %d"`}},
+			{"", `        out.append("deck %d\nasks %d"`, `        out.append("hands %r\n" % (self.truth.hand,))` + "\n" + `        out.append("deck %d\nasks %d"`}},
 			"of a determinized state differs from the view it was sampled from"},
 		{"DeterminizeLeaksTruthAtTimes", []edit{keepTruth,
-			{"        s = State.__new__(State)\n", "        if words.next() % 2 == 0:\n            return self.truth.clone()\n        s = State.__new__(State)\n"}},
+			{"", "        s = State.__new__(State)\n", "        if words.next() % 2 == 0:\n            return self.truth.clone()\n        s = State.__new__(State)\n"}},
 			"Determinize depends on more than the view"},
-		{"DeterminizeIgnoresWords", []edit{{"        d = Deal(self)\n", "        d = Deal(self)\n        words = simpipe_game.splitmix_words(1)\n"}},
+		{"DeterminizeIgnoresWords", []edit{{"", "        d = Deal(self)\n", "        d = Deal(self)\n        words = simpipe_game.splitmix_words(1)\n"}},
 			"Determinize returned the same state for two different rngs"},
-		{"ViewHidesMoves", []edit{{"        if self.phase != ASK or self.cur != self.seat:\n            return []", "        if True:\n            return []"}},
+		{"ViewHidesMoves", []edit{{"", "        if self.phase != ASK or self.cur != self.seat:\n            return []", "        if True:\n            return []"}},
 			"a player must see its own moves"},
 	}
-	src := filepath.Join(examples(t), "gofish-py")
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for _, f := range []string{"gofish.py", "simpipe_game.py"} {
-				raw, err := os.ReadFile(filepath.Join(src, f))
-				if err != nil {
-					t.Fatal(err)
-				}
-				s := string(raw)
-				if f == "gofish.py" {
-					for _, e := range tc.edits {
-						if !strings.Contains(s, e.old) {
-							t.Fatalf("gofish.py has no %q to plant the bug in", e.old)
-						}
-						s = strings.Replace(s, e.old, e.new, 1)
-					}
-				}
-				if err := os.WriteFile(filepath.Join(dir, f), []byte(s), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			gamesFile(t, map[string]gameproc.Entry{"planted": {Command: []string{py, "gofish.py"}, Dir: dir}})
-			var reg game.Registry
-			gameproc.Register(&reg)
-			g, err := reg.New("exec:planted")
-			if err != nil {
-				t.Fatal(err)
-			}
+			g := plantedGofish(t, tc.edits)
 			failures := gametest.Check(g, gametest.Options{Games: 5})
 			for _, f := range failures {
 				if strings.HasPrefix(f, "Hidden:") && strings.Contains(f, tc.want) {
@@ -254,6 +226,84 @@ func TestHandshake(t *testing.T) {
 			if hidden != tc.hidden || chance != tc.chance {
 				t.Fatalf("%T: HiddenState %v, ChanceState %v; want %v, %v", st, hidden, chance, tc.hidden, tc.chance)
 			}
+		})
+	}
+}
+
+// edit replaces the first old with new in a file of a planted copy.
+type edit struct{ file, old, new string }
+
+// plantedGofish copies the Go Fish reference with edits (file "" is
+// gofish.py) and returns its game, exec:planted.
+func plantedGofish(t *testing.T, edits []edit) game.Game {
+	t.Helper()
+	py := interpreter(t, "python3", "SIMPIPE_REQUIRE_PYTHON")
+	src, dir := filepath.Join(examples(t), "gofish-py"), t.TempDir()
+	for _, f := range []string{"gofish.py", "simpipe_game.py"} {
+		raw, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(raw)
+		for _, e := range edits {
+			if e.file == f || e.file == "" && f == "gofish.py" {
+				if !strings.Contains(s, e.old) {
+					t.Fatalf("%s has no %q to plant the bug in", f, e.old)
+				}
+				s = strings.Replace(s, e.old, e.new, 1)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gamesFile(t, map[string]gameproc.Entry{"planted": {Command: []string{py, "gofish.py"}, Dir: dir}})
+	reg := builtin.Registry()
+	g, err := reg.New("exec:planted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TestHiddenDigestCatchesPlantedBugs plants bugs that gametest cannot see —
+// a determinization that is sound but draws otherwise than the built-in
+// gofish, and a miscount of the words used — and checks that MCTS games
+// then differ from the built-in's: the digest comparison is what holds
+// the reference to Go's draws.
+func TestHiddenDigestCatchesPlantedBugs(t *testing.T) {
+	cases := []struct {
+		name  string
+		edits []edit
+	}{
+		{"UniformDeal", []edit{{"", "r = ranks[words.weighted([rest[r] for r in ranks])]", "r = ranks[words.intn(len(ranks))]"}}},
+		{"UsedMiscounted", []edit{{"simpipe_game.py", `"used": words.i, "done": True}`, `"used": words.i + 1, "done": True}`}}},
+	}
+	mcts := func(g game.Game) []game.Player {
+		p, err := ai.NewPlayer(g, "mcts:iterations=30")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []game.Player{p, ai.Random{}}
+	}
+	want, err := builtin.Registry().New("gofish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := play(t, want, mcts(want), 9, 2)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := plantedGofish(t, tc.edits)
+			if failures := gametest.Check(g, gametest.Options{Games: 5}); len(failures) > 0 {
+				t.Fatalf("gametest fails the planted copy, which this test means to be sound: %q", failures)
+			}
+			got := play(t, g, mcts(g), 9, 2)
+			for i := range w {
+				if !slicesEqual(got[i].Moves, w[i].Moves) {
+					return
+				}
+			}
+			t.Fatal("the planted copy played the built-in's MCTS games")
 		})
 	}
 }
