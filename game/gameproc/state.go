@@ -244,7 +244,9 @@ func (s *State) Apply(m game.Move) {
 }
 
 // ChanceWeights appends the weights the process gave with the position.
-func (s *ChanceState) ChanceWeights(dst []uint32) []uint32 {
+func (s *ChanceState) ChanceWeights(dst []uint32) []uint32 { return s.chanceWeights(dst) }
+
+func (s *State) chanceWeights(dst []uint32) []uint32 {
 	s.flush()
 	if s.pos.ToMove != game.Chance {
 		return dst

@@ -34,7 +34,7 @@ func (s *ChanceHiddenState) View(seat int) game.State { return s.view(seat) }
 
 // ChanceWeights appends the weights the process gave with the position.
 func (s *ChanceHiddenState) ChanceWeights(dst []uint32) []uint32 {
-	return (&ChanceState{s.State}).ChanceWeights(dst)
+	return s.chanceWeights(dst)
 }
 
 func (s *State) view(seat int) *View {
