@@ -72,6 +72,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkMove$$' -benchtime 200x ./ai/
 	$(GO) test -run '^$$' -bench RandomConnect4 -benchtime 2s ./game/gameproc/
 	$(GO) test -run '^$$' -bench MCTS200 -benchtime 20x ./game/gameproc/
+	$(GO) test -run '^$$' -bench Gofish -benchtime 2s ./game/gameproc/
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -10,6 +10,7 @@ import (
 
 	"github.com/simpipe/simpipe/ai"
 	"github.com/simpipe/simpipe/game"
+	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/game/connect4"
 )
 
@@ -113,4 +114,55 @@ func BenchmarkMCTS200(b *testing.B) {
 	for _, ref := range references {
 		b.Run(ref.name, func(b *testing.B) { g := open(b, ref, nil); playGames(b, g, lineup(b, g)) })
 	}
+}
+
+// BenchmarkGofish plays two-seat go fish on one worker, built in and
+// through the Python reference (protocol version 2): random games one
+// playout request each, or 64 a request as a simulator plays a job's
+// (RandomBatch), and mcts:iterations=50 against random, whose
+// iterations each determinize the deciding seat's view in the process.
+func BenchmarkGofish(b *testing.B) {
+	builtinGame := func(b *testing.B) game.Game {
+		g, err := builtin.Registry().New("gofish")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return g
+	}
+	mcts := func(b *testing.B, g game.Game) []game.Player {
+		p, err := ai.NewPlayer(g, "mcts:iterations=50")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return []game.Player{p, ai.Random{}}
+	}
+	random := []game.Player{ai.Random{}, ai.Random{}}
+	b.Run("Random/builtin", func(b *testing.B) { playGames(b, builtinGame(b), random) })
+	b.Run("Random/"+gofishPy.name, func(b *testing.B) {
+		rate := playGames(b, open(b, gofishPy, nil), random)
+		b.StopTimer()
+		own := ownLoop(b, gofishPy, max(b.N, 500))
+		b.ReportMetric(own, "own-games/s")
+		b.ReportMetric(rate/own, "ratio")
+	})
+	b.Run("RandomBatch/"+gofishPy.name, func(b *testing.B) {
+		st := open(b, gofishPy, nil).NewState().(game.BatchPlayouter)
+		rngs := make([]*game.RNG, 64)
+		for i := range rngs {
+			rngs[i] = game.NewRNG(1, uint64(i))
+		}
+		st.PlayUniformBatch(rngs, 0, nil) // start the process outside the timing
+		var out []game.Outcome
+		b.ResetTimer()
+		start := time.Now()
+		for i := 0; i < b.N; i += len(rngs) {
+			for k := range rngs {
+				rngs[k].Seed(1, uint64(i+k))
+			}
+			out = st.PlayUniformBatch(rngs, 0, out[:0])
+		}
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "games/s")
+	})
+	b.Run("MCTS50/builtin", func(b *testing.B) { g := builtinGame(b); playGames(b, g, mcts(b, g)) })
+	b.Run("MCTS50/"+gofishPy.name, func(b *testing.B) { g := open(b, gofishPy, nil); playGames(b, g, mcts(b, g)) })
 }

@@ -91,8 +91,8 @@ func (g *Game) initProc(p *proc) desc {
 		p.fail(fmt.Sprintf("init: move_bits %d, want 1 to 64", r.MoveBits))
 	case r.Structure == nil:
 		p.fail(`init: no "structure"`)
-	case r.Structure.Hidden:
-		p.fail("init: hidden information is not supported by protocol version 1 (no views or determinizations yet)")
+	case r.Structure.Hidden && p.version < 2:
+		p.fail(fmt.Sprintf("init: hidden information needs protocol version 2 (views and determinizations); the process speaks %d", p.version))
 	}
 	return desc{players: r.Players, moveBits: r.MoveBits, structure: *r.Structure}
 }
@@ -152,10 +152,16 @@ func (g *Game) NewState() game.State {
 }
 
 // wrap returns s as the game's State type: chance games' states are
-// game.ChanceState, others are not, as players check.
+// game.ChanceState and hidden-information games' game.HiddenState, others
+// are not, as players check.
 func (g *Game) wrap(s *State) game.State {
-	if g.d.structure.Chance {
+	switch st := g.d.structure; {
+	case st.Chance && st.Hidden:
+		return &ChanceHiddenState{s}
+	case st.Chance:
 		return &ChanceState{s}
+	case st.Hidden:
+		return &HiddenState{s}
 	}
 	return s
 }

@@ -260,14 +260,16 @@ func randoms(n int) []game.Player {
 	return out
 }
 
-// TestRefusals: a process of another protocol version, or of a hidden-
-// information game, is refused with the reason when the game is built.
+// TestRefusals: a process of a protocol version simpipe does not speak, or
+// of a hidden-information game speaking version 1, is refused with the
+// reason when the game is built.
 func TestRefusals(t *testing.T) {
 	sh := interpreter(t, "sh", "SIMPIPE_REQUIRE_SH")
 	cases := []struct{ name, hello, init, want string }{
-		{"Version", `{"protocol":2,"name":"v","doc":"","params":[]}`, `{}`, "speaks protocol 2, want 1"},
+		{"Version", `{"protocol":3,"name":"v","doc":"","params":[]}`, `{}`, "speaks protocol 3, want 1 to 2"},
+		{"NoVersion", `{"name":"v","doc":"","params":[]}`, `{}`, "speaks protocol 0, want 1 to 2"},
 		{"Hidden", `{"protocol":1,"name":"h","doc":"","params":[]}`,
-			`{"players":2,"move_bits":3,"structure":{"topology":0,"hidden":true}}`, "hidden information is not supported"},
+			`{"players":2,"move_bits":3,"structure":{"topology":0,"hidden":true}}`, "hidden information needs protocol version 2"},
 		{"Players", `{"protocol":1,"name":"p","doc":"","params":[]}`,
 			`{"players":9,"move_bits":3,"structure":{"topology":0}}`, "9 players"},
 	}

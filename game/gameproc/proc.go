@@ -114,8 +114,10 @@ type proc struct {
 	waited  chan struct{} // closed when Wait returned
 	err     *ProcessError // set when the process failed; it is dead
 
+	version   int          // the protocol version the process speaks; set by start
 	req       []byte       // the request being built; guarded by mu
 	wordsSeen atomic.Int32 // the most random words a playout used
+	detWords  atomic.Int32 // the most random words a determinize used
 
 	// dropMu guards frees and dropped: runtime cleanups append to dropped
 	// from their own goroutine, and each request drains both.
@@ -167,13 +169,17 @@ func start(spec string, e Entry) (*proc, *hello, error) {
 	p.timeout = max(p.timeout, DefaultTimeout) // starting up may take longer than a request
 	defer func() { p.timeout = e.timeout() }()
 	err = p.try(func() {
+		// "protocol" stays the version 1 hello, so that a version 1
+		// process that checks it still answers; "max_protocol" offers
+		// the newest, and the process answers the one it speaks.
 		p.begin("hello")
-		p.req = append(p.req, `,"protocol":`...)
-		p.req = strconv.AppendInt(p.req, Version, 10)
+		p.field("protocol", MinVersion)
+		p.field("max_protocol", Version)
 		p.roundTrip("hello", &h)
-		if h.Protocol != Version {
-			p.fail(fmt.Sprintf("speaks protocol %d, want %d", h.Protocol, Version))
+		if h.Protocol < MinVersion || h.Protocol > Version {
+			p.fail(fmt.Sprintf("speaks protocol %d, want %d to %d", h.Protocol, MinVersion, Version))
 		}
+		p.version = int(h.Protocol)
 	})
 	if err != nil {
 		return nil, nil, err

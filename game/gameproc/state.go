@@ -60,6 +60,18 @@ type pos struct {
 	text  *string
 	cells []int
 	qty   []int
+	views *[game.MaxPlayers]*pos // what is known of each seat's view, in hidden-information games
+	// described is set on a view's pos once the process described it
+	// (view); a true position's info is always known.
+	described bool
+}
+
+// view returns what is known of seat's view of the position, or nil.
+func (at *pos) view(seat int) *pos {
+	if at.views == nil {
+		return nil
+	}
+	return at.views[seat]
 }
 
 // State is a position held by a game process. Apply and Clone cost no round
@@ -232,7 +244,9 @@ func (s *State) Apply(m game.Move) {
 }
 
 // ChanceWeights appends the weights the process gave with the position.
-func (s *ChanceState) ChanceWeights(dst []uint32) []uint32 {
+func (s *ChanceState) ChanceWeights(dst []uint32) []uint32 { return s.chanceWeights(dst) }
+
+func (s *State) chanceWeights(dst []uint32) []uint32 {
 	s.flush()
 	if s.pos.ToMove != game.Chance {
 		return dst
@@ -240,7 +254,10 @@ func (s *ChanceState) ChanceWeights(dst []uint32) []uint32 {
 	return append(dst, s.pos.Weights...)
 }
 
-func (s *State) Clone() game.State {
+func (s *State) Clone() game.State { return s.ses.g.wrap(s.clone()) }
+
+// clone is Clone without the wrapping.
+func (s *State) clone() *State {
 	c := newState(s.ses)
 	c.pending = append(c.pending, s.pending...)
 	c.pos = s.pos
@@ -248,14 +265,20 @@ func (s *State) Clone() game.State {
 		c.r.h = h
 		h.refs.Add(1)
 	}
-	return s.ses.g.wrap(c)
+	return c
 }
 
-// ask sends op about the current position, with the move when withMove,
-// and returns the reply.
-func (s *State) ask(p *proc, op string, withMove bool, m game.Move) *textReply {
+// noSeat asks about the true position, not a seat's view of it.
+const noSeat = -1
+
+// ask sends op about the current position, or about seat's view of it
+// (seat >= 0), with the move when withMove, and returns the reply.
+func (s *State) ask(p *proc, op string, seat int, withMove bool, m game.Move) *textReply {
 	p.begin(op)
 	p.field("h", s.handleID())
+	if seat >= 0 {
+		p.field("seat", int64(seat))
+	}
 	if withMove {
 		p.field("move", int64(m))
 	}
@@ -264,53 +287,62 @@ func (s *State) ask(p *proc, op string, withMove bool, m game.Move) *textReply {
 	return &r
 }
 
-func (s *State) MoveString(m game.Move) string {
-	p := s.synced()
-	r := s.ask(p, "move_text", true, m)
+func (s *State) MoveString(m game.Move) string { return s.moveText(s.synced(), noSeat, m) }
+
+func (s *State) moveText(p *proc, seat int, m game.Move) string {
+	r := s.ask(p, "move_text", seat, true, m)
 	if r.Text == nil || *r.Text == "" {
 		p.fail(`move_text: no "text"`)
 	}
 	return *r.Text
 }
 
-func (s *State) String() string {
-	p := s.synced()
-	if s.pos.text == nil {
-		r := s.ask(p, "text", false, 0)
+func (s *State) String() string { p := s.synced(); return s.text(p, s.pos, noSeat) }
+
+// text returns the text of the position or of seat's view, at, asking the
+// process the first time.
+func (s *State) text(p *proc, at *pos, seat int) string {
+	if at.text == nil {
+		r := s.ask(p, "text", seat, false, 0)
 		if r.Text == nil {
 			p.fail(`text: no "text"`)
 		}
-		s.pos.text = r.Text
+		at.text = r.Text
 	}
-	return *s.pos.text
+	return *at.text
 }
 
 // Cell reports cell i as the process's cells request lists it.
-func (s *State) Cell(i int) (seat, piece int) {
-	p := s.synced()
-	if s.pos.cells == nil {
-		r := s.ask(p, "cells", false, 0)
+func (s *State) Cell(i int) (seat, piece int) { p := s.synced(); return s.cell(p, s.pos, noSeat, i) }
+
+func (s *State) cell(p *proc, at *pos, seat, i int) (int, int) {
+	if at.cells == nil {
+		r := s.ask(p, "cells", seat, false, 0)
 		if want := 2 * s.ses.g.d.structure.Cells(); len(r.Cells) != want {
 			p.fail(fmt.Sprintf("cells: %d numbers, want %d (seat and piece of each cell)", len(r.Cells), want))
 		}
-		s.pos.cells = r.Cells
+		at.cells = r.Cells
 	}
-	return s.pos.cells[2*i], s.pos.cells[2*i+1]
+	return at.cells[2*i], at.cells[2*i+1]
 }
 
 // Quantity reports quantity q of seat as the process's quantities request
 // lists it.
 func (s *State) Quantity(seat, q int) int {
 	p := s.synced()
+	return s.quantity(p, s.pos, noSeat, seat, q)
+}
+
+func (s *State) quantity(p *proc, at *pos, viewer, seat, q int) int {
 	nq := len(s.ses.g.d.structure.Quantities)
-	if s.pos.qty == nil {
-		r := s.ask(p, "quantities", false, 0)
+	if at.qty == nil {
+		r := s.ask(p, "quantities", viewer, false, 0)
 		if want := s.ses.g.d.players * nq; len(r.Quantities) != want {
 			p.fail(fmt.Sprintf("quantities: %d numbers, want %d", len(r.Quantities), want))
 		}
-		s.pos.qty = r.Quantities
+		at.qty = r.Quantities
 	}
-	return s.pos.qty[seat*nq+q]
+	return at.qty[seat*nq+q]
 }
 
 // playoutWords is how many random words a playout request carries at

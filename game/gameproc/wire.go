@@ -6,8 +6,15 @@ import (
 	"github.com/simpipe/simpipe/game"
 )
 
-// Version is the protocol version this package speaks (docs/game-protocol.md).
-const Version = 1
+// Version is the newest protocol version this package speaks
+// (docs/game-protocol.md). Version 2 adds hidden information: views and
+// determinizations.
+const Version = 2
+
+// MinVersion is the oldest protocol version this package accepts. A
+// version 1 process is played as before; only hidden-information games
+// need version 2.
+const MinVersion = 1
 
 // hello is the reply to the hello request: the game's description.
 type hello struct {
@@ -47,7 +54,7 @@ type info struct {
 	winners game.Seats
 }
 
-// stateReply is the reply to new, apply, playout, view and determinize.
+// stateReply is the reply to new, apply, playout and view.
 type stateReply struct {
 	Error  string      `json:"error"`
 	H      int64       `json:"h"`
@@ -56,6 +63,15 @@ type stateReply struct {
 	Played []game.Move `json:"played"`
 	Used   int         `json:"used"`
 	Done   bool        `json:"done"`
+}
+
+// detReply is the reply to determinize.
+type detReply struct {
+	Error string `json:"error"`
+	H     int64  `json:"h"`
+	S     *info  `json:"s"`
+	Used  int    `json:"used"`
+	Done  bool   `json:"done"`
 }
 
 // textReply is the reply to text, move_text, cells and quantities.
@@ -71,6 +87,7 @@ func (r *hello) failure() string      { return r.Error }
 func (r *initReply) failure() string  { return r.Error }
 func (r *stateReply) failure() string { return r.Error }
 func (r *textReply) failure() string  { return r.Error }
+func (r *detReply) failure() string   { return r.Error }
 
 // check validates a position's info against the game; it returns what is
 // wrong, or "".
@@ -110,6 +127,23 @@ func (in *info) check(d *desc) string {
 				return "a chance weight of 0"
 			}
 		}
+	}
+	return ""
+}
+
+// checkView validates the info of a seat's view: as check, except that a
+// view that is not over may list no moves (it is not the seat's turn), and
+// lists none at a chance node (it has no weights to draw by).
+func (in *info) checkView(d *desc) string {
+	switch {
+	case in == nil:
+		return `no "s" in the reply`
+	case in.Terminal || len(in.Legal) > 0 && in.ToMove != game.Chance:
+		return in.check(d)
+	case len(in.Legal) > 0:
+		return fmt.Sprintf("%d moves listed at a chance node: a view lists only the seat's own moves", len(in.Legal))
+	case in.ToMove < game.Chance || in.ToMove >= d.players:
+		return fmt.Sprintf("to_move %d is not a seat of %d or -1", in.ToMove, d.players)
 	}
 	return ""
 }

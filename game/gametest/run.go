@@ -81,9 +81,12 @@ func (o Options) withDefaults() Options {
 //   - Hidden (states implementing game.HiddenState): the view of the seat to
 //     move has the true state's Legal; a view that is a game.Determinizer
 //     samples states whose view of that seat is the view again (a view
-//     that shows other hands or the deck order changes across samples), and
-//     its samples are not always the true position (a view that carries the
-//     true position hands it out).
+//     that shows other hands or the deck order changes across samples), its
+//     samples are not always the true position (a view that carries the
+//     true position hands it out), and determinizing the view of a sample
+//     with the same rng gives the same state as determinizing the view
+//     (Determinize depends on the view alone, not on the hidden part of
+//     the position the view came from).
 //   - Features: features.Generate lists features for a game with a board or
 //     quantities, features.Compile accepts them, and Set.Values gives one
 //     value per feature on random positions, views included, without
@@ -710,8 +713,10 @@ func checkHidden(c *checker, g game.Game, o Options) {
 		}
 		vs := v.String()
 		var states [2]string
+		var samples [2]game.HiddenState
+		rngFor := func(k int) *game.RNG { return game.NewRNG(o.Seed+1+uint64(k), uint64(p.game)<<32|uint64(p.ply)) }
 		for k := range states {
-			d := det.Determinize(game.NewRNG(o.Seed+1+uint64(k), uint64(p.game)<<32|uint64(p.ply)))
+			d := det.Determinize(rngFor(k))
 			if v.String() != vs {
 				c.failf("Determinize changed the view it samples from, at %v", p)
 			}
@@ -727,6 +732,15 @@ func checkHidden(c *checker, g game.Game, o Options) {
 				c.failf("a determinized state's Legal() = %v, the true state's %v, at %v", dl, p.legal, p)
 			}
 			states[k] = d.String()
+			samples[k] = dh
+		}
+		// The second sample is a position the seat cannot tell from the
+		// true one, so determinizing its view with the first rng must give
+		// the first sample again.
+		if again, ok := samples[1].View(seat).(game.Determinizer); ok {
+			if d := again.Determinize(rngFor(0)).String(); d != states[0] {
+				c.failf("Determinize of the view of another position the seat cannot tell from this one, with the same rng, gives a different state: Determinize depends on more than the view (the true hands?).\nfrom the view here:\n%s\nfrom the view of a sample:\n%s\nat %v", indent(states[0]), indent(d), p)
+			}
 		}
 		sampled++
 		if states[0] == p.st.String() && states[1] == p.st.String() {

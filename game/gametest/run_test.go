@@ -48,6 +48,9 @@ func TestRunPlantedBugs(t *testing.T) {
 		{"determinize hands out the truth", leaky{bug: leakTruth}, quick, map[string]string{
 			"Hidden": "Determinize returned the true position at all",
 		}},
+		{"determinize hands out the truth at times", leaky{bug: leakSometimes}, quick, map[string]string{
+			"Hidden": "Determinize depends on more than the view",
+		}},
 		{"view hides the seat's moves", leaky{bug: hideLegal}, quick, map[string]string{
 			"Hidden": "a player must see its own moves",
 		}},
@@ -105,17 +108,18 @@ func TestRunPanic(t *testing.T) {
 type bug int
 
 const (
-	noBug      bug = iota
-	shareClone     // Clone copies the state but shares its board slice
-	narrowBits     // MoveBits is 2 but moves go up to 8
-	globalRand     // the first mover comes from math/rand's global source
-	counter        // the first mover alternates with a package-level counter
-	endless        // claiming a cell frees another: the game never ends
-	duplicate      // Legal lists the first free cell twice
-	panics         // Apply panics on cell 4
-	leakString     // View's String shows every hand
-	leakTruth      // the View keeps the true state; Determinize returns it
-	hideLegal      // the View lists no moves
+	noBug         bug = iota
+	shareClone        // Clone copies the state but shares its board slice
+	narrowBits        // MoveBits is 2 but moves go up to 8
+	globalRand        // the first mover comes from math/rand's global source
+	counter           // the first mover alternates with a package-level counter
+	endless           // claiming a cell frees another: the game never ends
+	duplicate         // Legal lists the first free cell twice
+	panics            // Apply panics on cell 4
+	leakString        // View's String shows every hand
+	leakTruth         // the View keeps the true state; Determinize returns it
+	hideLegal         // the View lists no moves
+	leakSometimes     // the View keeps the true state; Determinize returns it on an even draw
 )
 
 // fill is a small correct game: two seats claim the cells of a 1×9 board in
@@ -280,7 +284,7 @@ func (v *leakyView) Legal(dst []game.Move) []game.Move {
 }
 
 func (v *leakyView) Determinize(rng *game.RNG) game.State {
-	if v.bug == leakTruth {
+	if v.bug == leakTruth || v.bug == leakSometimes && rng.Uint64()%2 == 0 {
 		return &leakyState{State: v.truth.Clone().(*gofish.State), bug: v.bug}
 	}
 	return &leakyState{State: v.View.Determinize(rng).(*gofish.State), bug: v.bug}
