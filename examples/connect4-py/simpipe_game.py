@@ -1,4 +1,5 @@
-"""The simpipe game-process protocol, version 1, for games written in Python.
+"""The simpipe game-process protocol, versions 1 and 2, for games written in
+Python. Version 2 adds hidden information: views and determinizations.
 
 Copy this file next to your rules and call serve(YourGame()). It reads one
 JSON request per line on standard input and writes one JSON reply per line
@@ -17,12 +18,20 @@ A state provides:
   weights() -> positive ints, one per legal outcome (chance games only),
   move_text(move), text(), cells() -> [seat, piece, ...] per cell (-1: empty),
   quantities() -> [q0 of seat 0, q1 of seat 0, ..., q0 of seat 1, ...]
+and, for a game whose structure says "hidden" (protocol version 2),
+  view(seat) -> what seat may know, an object built from the public part
+  of the state and seat's own part only, providing
+    to_move(), legal() (seat's moves when it is to move, else []),
+    terminal(), winners(), move_text(move), text(), quantities(), cells(),
+    determinize(words) -> a new state consistent with the view, drawn from
+      words (Words) only; it may raise OutOfWords, and must depend on
+      nothing but the view and the words.
 """
 
 import json
 import sys
 
-VERSION = 1
+VERSION = 2  # the newest version this file speaks; it speaks 1 too
 MASK = (1 << 64) - 1
 
 
@@ -101,6 +110,17 @@ def info(st):
     return out
 
 
+def view_info(v):
+    """The position info of a view: legal may be empty before the end."""
+    if v.terminal():
+        return {"to_move": -2, "legal": [], "terminal": True, "winners": v.winners()}
+    return {"to_move": v.to_move(), "legal": v.legal(), "terminal": False}
+
+
+def words_of(req):
+    return Words([int(w, 16) for w in req["words"]])
+
+
 class Server:
     def __init__(self, game):
         self.game = game
@@ -127,7 +147,9 @@ class Server:
         op = req["op"]
         g = self.game
         if op == "hello":
-            return {"protocol": VERSION, "name": g.name, "doc": g.doc, "params": g.params}
+            # A version 1 simpipe sends only "protocol": 1.
+            offered = req.get("max_protocol", req.get("protocol", 1))
+            return {"protocol": min(VERSION, offered), "name": g.name, "doc": g.doc, "params": g.params}
         if op == "init":
             return g.init(req.get("params", {}))
         if op == "new":
@@ -145,7 +167,7 @@ class Server:
                 st.apply(m)
             if req.get("start"):
                 out["start"] = info(st)
-            words = Words([int(w, 16) for w in req["words"]])
+            words = words_of(req)
             played, done = playout(st, words, req.get("max_actions"))
             out.update(played=played, used=words.i, done=done, s=info(st))
             return out
@@ -164,6 +186,17 @@ class Server:
         if op == "free":
             return {}
         st = self.states[req["h"]]
+        if op == "determinize":
+            words = words_of(req)
+            try:
+                d = st.view(req["seat"]).determinize(words)
+            except OutOfWords:
+                return {"done": False}
+            return {"h": self.add(d), "s": info(d), "used": words.i, "done": True}
+        if "seat" in req:  # a question about the seat's view
+            st = st.view(req["seat"])
+            if op == "view":
+                return {"s": view_info(st)}
         if op == "move_text":
             return {"text": st.move_text(req["move"])}
         if op == "text":
