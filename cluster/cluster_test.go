@@ -2,10 +2,12 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -245,4 +247,164 @@ func cloneRaw(raw [][]byte) [][]byte {
 		out[i] = append([]byte(nil), r...)
 	}
 	return out
+}
+
+// TestRestartAfterDuplicateWindow restarts a coordinator after the server's
+// duplicate window has passed, with every job of the run still waiting in
+// the job stream (the first coordinator published them all and stopped
+// before any worker came), plus an extra copy of one pending job and a copy
+// of a job already done: the second coordinator must take over the copies
+// in the stream instead of publishing its jobs a second time, and remove
+// the extra ones, so that a worker plays every pending job exactly once and
+// nothing done twice is ignored (issue #14: behind 600 such copies the fault
+// campaign stalled for a minute).
+func TestRestartAfterDuplicateWindow(t *testing.T) {
+	t.Setenv(duplicateWindowEnv, "100ms")
+	_, ref, refDef := newRun(t)
+	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ref.Digest()
+
+	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	db, stage, def := newRun(t)
+	jobs := def.Config.Jobs
+	var log logBuf
+	execute := func(ctx context.Context) (CoordinatorStats, error) {
+		co := &Coordinator{NC: nc, DB: db, Opts: CoordinatorOptions{Lease: 2 * time.Second, Version: "test", Log: &log}}
+		err := pipeline.Execute(ctx, stage, def, co, pipeline.Options{})
+		return co.Stats(), err
+	}
+	inStream := func() uint64 {
+		s, err := js.Stream(ctx, JobsStream)
+		if err != nil {
+			return 0
+		}
+		return s.CachedInfo().State.Msgs
+	}
+
+	// The first coordinator publishes every job; no worker takes any.
+	cctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := execute(cctx); err != nil && !errors.Is(err, pipeline.ErrInterrupted) {
+			t.Error(err)
+		}
+	}()
+	for deadline := time.Now().Add(20 * time.Second); inStream() < jobs; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d job messages in the stream, want %d", inStream(), jobs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	<-done
+
+	// Commit job 0 here, as the first coordinator would have once a
+	// worker's result came back, and leave its message in the stream, as a
+	// lost acknowledgement would; add a second copy of job 1.
+	pending, _, err := stage.PendingJobs(0, 2)
+	if err != nil || len(pending) != 2 {
+		t.Fatal(pending, err)
+	}
+	if err := commitFrom(ref, stage, pending[0]); err != nil {
+		t.Fatal(err)
+	}
+	runID, _ := RunID(db, stage)
+	jm := &JobMsg{Run: RunSpec{SimpipeVersion: "test", RunID: runID, Game: def.Config.Game, Lineup: def.Config.Players,
+		Seed: def.Config.Seed, MaxActions: def.Config.MaxActions, MoveBits: def.Config.MoveBits, RotateSeats: def.Config.RotateSeats,
+		Models: def.Config.Models}, Job: pending[1]}
+	_, err = js.Publish(ctx, jobSubject(runID, pending[1].ID), EncodeJobMsg(jm), jetstream.WithMsgID(jobMsgID(runID, pending[1].ID, "test", 7)))
+	if err != nil && !isMaxMsgsPerSubject(err) { // the job's subject holds one message
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // past the duplicate window
+
+	// The second coordinator takes over; then a worker plays the run (a
+	// worker already there would have played some jobs before the
+	// coordinator could see them in the stream: their results, not yet
+	// committed, are not among the jobs in the stream, and those are
+	// published again).
+	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var st CoordinatorStats
+	coDone := make(chan error, 1)
+	go func() {
+		var err error
+		st, err = execute(cctx)
+		coDone <- err
+	}()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), "took over") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	var results atomic.Uint64
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan error)
+	go func() {
+		workerDone <- Work(wctx, nc, WorkerOptions{Workers: 2, Version: "test", Registry: builtin.Registry(), Log: &log,
+			OnResult: func() { results.Add(1) }})
+	}()
+	err = <-coDone
+	stopWorker()
+	if werr := <-workerDone; werr != nil {
+		t.Fatal(werr)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if got, _ := stage.Digest(); got != want {
+		t.Fatalf("digest %x, local run %x", got, want)
+	}
+	if err := stage.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stats %+v; %d results played", st, results.Load())
+	if took := fmt.Sprintf("took over %d pending jobs already in the stream, removed the messages of 1 jobs already done", jobs-1); !strings.Contains(log.String(), took) {
+		t.Errorf("no %q in:\n%s", took, log.String())
+	}
+	if st.Duplicates != 0 || results.Load() != jobs-1 {
+		t.Fatalf("the worker played %d results for %d jobs and the coordinator ignored %d duplicates: jobs already in the stream were published again\n%s",
+			results.Load(), jobs-1, st.Duplicates, log.String())
+	}
+}
+
+// commitFrom commits job j of stage with the record that the reference
+// stage ref holds for its games.
+func commitFrom(ref, stage *store.Stage, j store.Job) error {
+	var r *store.JobResult
+	err := ref.Results(func(c *store.Chunk) error {
+		if c.First != j.First || r != nil {
+			return nil
+		}
+		var e store.ChunkEncoder
+		e.Reset(c.First, c.MoveBits)
+		r = &store.JobResult{Job: j, Attempts: 1}
+		for i := range c.Len() {
+			g := c.Entry(i)
+			e.Add(g)
+			r.Delta.AddGame(g)
+		}
+		r.Record = append([]byte(nil), e.Bytes()...)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		return fmt.Errorf("no record of games %d+ in the reference run", j.First)
+	}
+	_, err = stage.Commit([]store.JobResult{*r})
+	return err
 }

@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"sync"
@@ -137,12 +139,16 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 			Models: cfg.Models, Seed: cfg.Seed, MaxActions: cfg.MaxActions, MoveBits: cfg.MoveBits,
 			RotateSeats: cfg.RotateSeats, Retries: opts.Retries, GameTimeout: opts.GameTimeout,
 		},
+		nonce:     nonce(),
 		published: map[uint64]*pubJob{}, finished: map[uint64]bool{}, handed: map[uint64][]jetstream.Msg{},
 		wake:    make(chan struct{}, 1),
 		checker: resultChecker{g: x.Def.Game, maxActions: cfg.MaxActions, moveBits: cfg.MoveBits},
 	}
 	fmt.Fprintf(opts.Log, "simpipe: coordinator: run %s on %s: waiting for workers ('simpipe worker --nats %s')\n",
 		st.RunID, nc.ConnectedUrlRedacted(), nc.ConnectedUrlRedacted())
+	if err := c.adopt(setupCtx); err != nil {
+		return err
+	}
 
 	srcCtx, stopSrc := context.WithCancel(context.Background())
 	defer stopSrc()
@@ -180,7 +186,7 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 	// of no use to anyone.
 	cleanCtx, cancelClean := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancelClean()
-	_ = jobsStream.Purge(cleanCtx, jetstream.WithPurgeSubject(jobsSubject(st.RunID)))
+	_ = jobsStream.Purge(cleanCtx, jetstream.WithPurgeSubject(runJobsFilter(st.RunID)))
 	_ = js.DeleteConsumer(cleanCtx, ResultsStream, resName)
 	if rs, err := js.Stream(cleanCtx, ResultsStream); err == nil {
 		_ = rs.Purge(cleanCtx, jetstream.WithPurgeSubject(resultsSubject(st.RunID)))
@@ -190,8 +196,7 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 
 type pubJob struct {
 	job      store.Job
-	seq      uint64 // stream sequence of its latest publication
-	gen      int    // lease generation of its latest publication
+	gen      int // lease generation of its latest publication
 	deadline time.Time
 	// gone is set when a lease check found the message no longer in the
 	// stream: its result may still be on its way to a commit, so the job
@@ -204,6 +209,7 @@ type coordinator struct {
 	cfg        *store.Config
 	stage      *store.Stage
 	spec       RunSpec
+	nonce      string // in the IDs of the job messages this coordinator publishes
 	js         jetstream.JetStream
 	jobsStream jetstream.Stream
 	prog       *pipeline.Progress
@@ -224,6 +230,13 @@ type coordinator struct {
 	// yet committed, by job ID, in the order handed (a job's result may
 	// come more than once); guarded by mu.
 	handed map[uint64][]jetstream.Msg
+}
+
+// nonce returns 8 random hex digits.
+func nonce() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func (c *coordinator) logf(format string, args ...any) {
@@ -266,7 +279,7 @@ func (c *coordinator) loop(ctx context.Context) error {
 			j := page[0]
 			page = page[1:]
 			c.mu.Lock()
-			skip := c.finished[j.ID]
+			skip := c.finished[j.ID] || c.published[j.ID] != nil // adopted
 			c.mu.Unlock()
 			if !skip {
 				if err := c.publish(ctx, &pubJob{job: j}); err != nil {
@@ -287,23 +300,19 @@ func (c *coordinator) loop(ctx context.Context) error {
 }
 
 // publish publishes p's job with p's generation, retrying until the
-// server accepts it or ctx ends.
+// server accepts it or ctx ends. A job whose subject already holds a
+// message (a publication whose acknowledgement was lost, stored all the
+// same) counts as published.
 func (c *coordinator) publish(ctx context.Context, p *pubJob) error {
 	data := EncodeJobMsg(&JobMsg{Run: c.spec, Job: p.job})
 	backoff := 100 * time.Millisecond
 	for {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		ack, err := c.js.Publish(pctx, jobsSubject(c.spec.RunID), data, jetstream.WithMsgID(jobMsgID(c.spec.RunID, p.job.ID, p.gen)))
+		_, err := c.js.Publish(pctx, jobSubject(c.spec.RunID, p.job.ID), data,
+			jetstream.WithMsgID(jobMsgID(c.spec.RunID, p.job.ID, c.nonce, p.gen)))
 		cancel()
-		if err == nil {
-			p.seq = ack.Sequence
-			p.deadline = time.Now().Add(c.opts.Lease)
-			c.mu.Lock()
-			if !c.finished[p.job.ID] {
-				c.published[p.job.ID] = p
-			}
-			c.prog.InFlight.Store(int64(len(c.published)))
-			c.mu.Unlock()
+		if err == nil || isMaxMsgsPerSubject(err) {
+			c.track(p)
 			c.published0.Add(1)
 			return nil
 		}
@@ -320,12 +329,87 @@ func (c *coordinator) publish(ctx context.Context, p *pubJob) error {
 	}
 }
 
+// track starts p's lease: its job is in the stream.
+func (c *coordinator) track(p *pubJob) {
+	p.deadline = time.Now().Add(c.opts.Lease)
+	c.mu.Lock()
+	if !c.finished[p.job.ID] {
+		c.published[p.job.ID] = p
+	}
+	c.prog.InFlight.Store(int64(len(c.published)))
+	c.mu.Unlock()
+}
+
+// jobsInStream returns the IDs of the run's jobs whose message is in the
+// job stream (waiting for a worker or held by one), from one request that
+// lists the run's job subjects, whatever their number.
+func (c *coordinator) jobsInStream(ctx context.Context) (map[uint64]bool, error) {
+	info, err := c.jobsStream.Info(ctx, jetstream.WithSubjectFilter(runJobsFilter(c.spec.RunID)))
+	if err != nil {
+		return nil, err
+	}
+	in := make(map[uint64]bool, len(info.State.Subjects))
+	for subj, n := range info.State.Subjects {
+		if id, ok := subjectJob(c.spec.RunID, subj); ok && n > 0 {
+			in[id] = true
+		}
+	}
+	return in, nil
+}
+
+// adopt takes over the jobs of the run that a previous coordinator left in
+// the job stream: a pending one gets a lease, as if this coordinator had
+// published it, instead of a second message that a worker would play in
+// full for its result to be ignored (a restart beyond the server's
+// duplicate window used to publish every pending job again, and real work
+// waited behind hundreds of copies); the message of a job already done
+// (its acknowledgement was lost) is removed.
+func (c *coordinator) adopt(ctx context.Context) error {
+	in, err := c.jobsInStream(ctx)
+	if err != nil {
+		return fmt.Errorf("list the jobs in the stream: %w", err)
+	}
+	adopted, removed := 0, 0
+	for id := range in {
+		jobs, _, err := c.stage.PendingJobs(id, 1)
+		if err != nil {
+			return err
+		}
+		if len(jobs) > 0 && jobs[0].ID == id {
+			c.track(&pubJob{job: jobs[0]})
+			adopted++
+			continue
+		}
+		c.purgeJob(ctx, id)
+		removed++
+	}
+	if adopted+removed > 0 {
+		c.logf("took over %d pending jobs already in the stream, removed the messages of %d jobs already done", adopted, removed)
+	}
+	return nil
+}
+
+// purgeJob removes the message of a job already done from the job stream,
+// so that no worker plays it again. It may fail (the job is played again,
+// and its result ignored).
+func (c *coordinator) purgeJob(ctx context.Context, id uint64) {
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := c.jobsStream.Purge(pctx, jetstream.WithPurgeSubject(jobSubject(c.spec.RunID, id))); err != nil && ctx.Err() == nil {
+		c.logf("removing the message of job %d, already done: %v", id, err)
+	}
+}
+
 // checkLeases looks at every published job whose lease ran out: if its
 // message is still in the job stream, it is waiting for a worker or held by
 // one (the server redelivers it if that worker goes silent for AckWait),
 // and gets another lease. If it is gone, a worker acknowledged or refused
 // it, or the server lost it: the job gets one more lease for its result to
 // be committed, and is then published again under the next generation.
+// One request lists the jobs in the stream for all of them: when it fails
+// (the server is out of reach), every due job waits for the next tick
+// rather than for a timeout of its own. Messages of jobs done meanwhile
+// (their acknowledgement was lost) are removed on the way.
 func (c *coordinator) checkLeases(ctx context.Context) error {
 	now := time.Now()
 	var due []*pubJob
@@ -336,17 +420,26 @@ func (c *coordinator) checkLeases(ctx context.Context) error {
 		}
 	}
 	c.mu.Unlock()
+	if len(due) == 0 {
+		return nil
+	}
+	gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	in, err := c.jobsInStream(gctx)
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil {
+			c.logf("checking %d jobs whose lease ran out: %v; checking again in %s", len(due), err, max(c.opts.Lease/4, 10*time.Millisecond))
+		}
+		return nil
+	}
 	for _, p := range due {
-		gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err := c.jobsStream.GetMsg(gctx, p.seq)
-		cancel()
 		switch {
-		case err == nil:
+		case in[p.job.ID]:
 			p.deadline = now.Add(c.opts.Lease)
-		case isNotFound(err) && !p.gone:
+		case !p.gone:
 			p.gone = true
 			p.deadline = now.Add(c.opts.Lease)
-		case isNotFound(err):
+		default:
 			c.mu.Lock()
 			live := c.published[p.job.ID] == p
 			c.mu.Unlock()
@@ -358,12 +451,18 @@ func (c *coordinator) checkLeases(ctx context.Context) error {
 			if err := c.publish(ctx, next); err != nil {
 				return err
 			}
-		default:
-			if ctx.Err() != nil {
-				return nil
-			}
-			c.logf("checking job %d: %v", p.job.ID, err)
 		}
+	}
+	var done []uint64
+	c.mu.Lock()
+	for id := range in {
+		if c.finished[id] {
+			done = append(done, id)
+		}
+	}
+	c.mu.Unlock()
+	for _, id := range done {
+		c.purgeJob(ctx, id)
 	}
 	return nil
 }

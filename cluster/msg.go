@@ -15,7 +15,7 @@ import (
 
 // ProtocolVersion is the version of the job and result messages. Workers
 // and coordinators refuse messages of any other version.
-const ProtocolVersion = 1
+const ProtocolVersion = 2
 
 // protocolEnv, when set to a number, makes this process speak that protocol
 // version instead (a test hook to fake an incompatible peer).

@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -90,7 +91,7 @@ func TestDecodeRefusals(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", c.name, err, c.err)
 		}
 	}
-	t.Setenv(protocolEnv, "2")
+	t.Setenv(protocolEnv, strconv.Itoa(ProtocolVersion+1))
 	if _, err := DecodeJobMsg(job); !errors.Is(err, ErrProtocol) {
 		t.Errorf("other protocol job: %v", err)
 	}

@@ -175,7 +175,7 @@ func (w *worker) dispatch(m jetstream.Msg) error {
 		return fmt.Errorf("%w: job of run %s from simpipe %s, this worker is simpipe %s",
 			ErrProtocol, jm.Run.RunID, jm.Run.SimpipeVersion, w.opts.Version)
 	}
-	if want := jobsSubject(jm.Run.RunID); m.Subject() != want {
+	if want := jobSubject(jm.Run.RunID, jm.Job.ID); m.Subject() != want {
 		return fmt.Errorf("%w: job of run %s on subject %s", ErrBadMessage, jm.Run.RunID, m.Subject())
 	}
 	key := specKey(&jm.Run)
