@@ -24,6 +24,12 @@ func ptr[T any](v T) *T { return &v }
 // newRun creates a run of connect four in a new DB.
 func newRun(t *testing.T) (*store.DB, *store.Stage, *pipeline.Definition) {
 	t.Helper()
+	return newRunSeed(t, 9)
+}
+
+// newRunSeed creates a run of connect four of seed seed in a new DB.
+func newRunSeed(t *testing.T, seed uint64) (*store.DB, *store.Stage, *pipeline.Definition) {
+	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "run.db"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +41,7 @@ func newRun(t *testing.T) (*store.DB, *store.Stage, *pipeline.Definition) {
 		t.Fatal(err)
 	}
 	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{
-		Game: g, Games: ptr[uint64](20000), Chunk: ptr(500), Seed: ptr[uint64](9)})
+		Game: g, Games: ptr[uint64](20000), Chunk: ptr(500), Seed: ptr(seed)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +65,17 @@ func (l *logBuf) String() string {
 	return l.b.String()
 }
 
+// runSpec is the spec a coordinator of version "test" publishes for def.
+func runSpec(def *pipeline.Definition, runID string) RunSpec {
+	c := def.Config
+	return RunSpec{SimpipeVersion: "test", RunID: runID, Game: c.Game, Lineup: c.Players, Models: c.Models,
+		Seed: c.Seed, MaxActions: c.MaxActions, MoveBits: c.MoveBits, RotateSeats: c.RotateSeats}
+}
+
 // TestCoordinatorRefusesBadResults publishes results that must never be
 // committed (another run, another protocol, a job outside the run, a record
-// that does not match its job, garbage) before a coordinator and an
+// that does not match its job, results played with other settings, garbage)
+// before a coordinator and an
 // in-process worker play the run: the coordinator refuses and counts each,
 // and the digest equals a local run's.
 func TestCoordinatorRefusesBadResults(t *testing.T) {
@@ -106,7 +120,30 @@ func TestCoordinatorRefusesBadResults(t *testing.T) {
 		EncodeResultMsg(short), // one game for a job of 500
 		[]byte("garbage"),
 	}
-	forged := forgedResults(t, ref, runID)
+	settings := runSpec(def, runID).SettingsHash()
+	forged := forgedResults(t, ref, runID, settings)
+	// Job 0 played with another seed: legal games that end as recorded,
+	// so the replay by the rules passes them (checked here); only the
+	// settings hash tells them from the run's.
+	_, other, otherDef := newRunSeed(t, 10)
+	if err := pipeline.Run(context.Background(), other, otherDef, pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	otherSpec := runSpec(def, runID)
+	otherSpec.Seed = 10
+	job0, _, err := stage.PendingJobs(0, 1)
+	if err != nil || len(job0) != 1 {
+		t.Fatal(job0, err)
+	}
+	otherSeed := realResult(t, other, runID, job0[0], otherSpec.SettingsHash())
+	rc := resultChecker{g: def.Game, maxActions: def.Config.MaxActions, moveBits: def.Config.MoveBits}
+	if err := rc.check(job0[0], otherSeed); err != nil {
+		t.Fatalf("job 0 of seed 10 fails the rules: %v", err)
+	}
+	unsigned := realResult(t, ref, runID, job0[0], [32]byte{})
+	forged = append(forged,
+		forgedResult{otherSeed, "result for job 0 played with other settings"},
+		forgedResult{unsigned, "result for job 0 played with other settings than this run's (settings hash 000000000000"})
 	for _, f := range forged {
 		bad = append(bad, EncodeResultMsg(f.msg))
 	}
@@ -165,7 +202,7 @@ type forgedResult struct {
 // checksums and the right sizes but impossible content, made from the
 // reference run's real records: each must be refused by the checks of
 // content against the rules, never committed.
-func forgedResults(t *testing.T, ref *store.Stage, runID string) []forgedResult {
+func forgedResults(t *testing.T, ref *store.Stage, runID string, settings [32]byte) []forgedResult {
 	t.Helper()
 	var chunks []*store.Chunk
 	if err := ref.Results(func(c *store.Chunk) error {
@@ -184,7 +221,7 @@ func forgedResults(t *testing.T, ref *store.Stage, runID string) []forgedResult 
 	make := func(job uint64, c *store.Chunk, edit func(i int, g *store.GameEntry), agg *store.Aggregate) *ResultMsg {
 		var e store.ChunkEncoder
 		e.Reset(c.First, c.MoveBits)
-		m := &ResultMsg{RunID: runID, JobID: job, Attempts: 1}
+		m := &ResultMsg{RunID: runID, JobID: job, Settings: settings, Attempts: 1}
 		for i := range c.Len() {
 			g := c.Entry(i)
 			if edit != nil {
@@ -378,6 +415,32 @@ func TestRestartAfterDuplicateWindow(t *testing.T) {
 		t.Fatalf("the worker played %d results for %d jobs and the coordinator ignored %d duplicates: jobs already in the stream were published again\n%s",
 			results.Load(), jobs-1, st.Duplicates, log.String())
 	}
+}
+
+// realResult returns the result message of job j made of the record that
+// stage ref holds for its games, with settings hash settings.
+func realResult(t *testing.T, ref *store.Stage, runID string, j store.Job, settings [32]byte) *ResultMsg {
+	t.Helper()
+	var m *ResultMsg
+	err := ref.Results(func(c *store.Chunk) error {
+		if c.First != j.First || m != nil {
+			return nil
+		}
+		var e store.ChunkEncoder
+		e.Reset(c.First, c.MoveBits)
+		m = &ResultMsg{RunID: runID, JobID: j.ID, Settings: settings, Attempts: 1}
+		for i := range c.Len() {
+			g := c.Entry(i)
+			e.Add(g)
+			m.Delta.AddGame(g)
+		}
+		m.Record = append([]byte(nil), e.Bytes()...)
+		return nil
+	})
+	if err != nil || m == nil {
+		t.Fatalf("no record of games %d+ in the reference run (%v)", j.First, err)
+	}
+	return m
 }
 
 // commitFrom commits job j of stage with the record that the reference

@@ -144,6 +144,7 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 		wake:    make(chan struct{}, 1),
 		checker: resultChecker{g: x.Def.Game, maxActions: cfg.MaxActions, moveBits: cfg.MoveBits},
 	}
+	c.settings = c.spec.SettingsHash()
 	fmt.Fprintf(opts.Log, "simpipe: coordinator: run %s on %s: waiting for workers ('simpipe worker --nats %s')\n",
 		st.RunID, nc.ConnectedUrlRedacted(), nc.ConnectedUrlRedacted())
 	if err := c.adopt(setupCtx); err != nil {
@@ -209,7 +210,8 @@ type coordinator struct {
 	cfg        *store.Config
 	stage      *store.Stage
 	spec       RunSpec
-	nonce      string // in the IDs of the job messages this coordinator publishes
+	settings   [32]byte // spec.SettingsHash()
+	nonce      string   // in the IDs of the job messages this coordinator publishes
 	js         jetstream.JetStream
 	jobsStream jetstream.Stream
 	prog       *pipeline.Progress
@@ -490,9 +492,11 @@ func (c *coordinator) route() {
 	}
 }
 
-// check decodes a result message and checks it against the run, its job
-// and the game's rules (see resultChecker), so that nothing but a possible
-// result of this run's job reaches a commit.
+// check decodes a result message and checks it against the run, its
+// settings (legal games of another seed, lineup or model pass the rules:
+// a result played from a job message of other settings, or forged), its
+// job and the game's rules (see resultChecker), so that nothing but a
+// possible result of this run's job reaches a commit.
 func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
 	rm, err := DecodeResultMsg(m.Data())
 	if err != nil {
@@ -503,6 +507,10 @@ func (c *coordinator) check(m jetstream.Msg) (*store.JobResult, error) {
 	}
 	if rm.JobID >= c.cfg.Jobs {
 		return nil, fmt.Errorf("%w: result for job %d of a run of %d jobs", ErrBadMessage, rm.JobID, c.cfg.Jobs)
+	}
+	if rm.Settings != c.settings {
+		return nil, fmt.Errorf("%w: result for job %d played with other settings than this run's (settings hash %x, the run's %x)",
+			ErrBadMessage, rm.JobID, rm.Settings[:6], c.settings[:6])
 	}
 	c.mu.Lock()
 	p := c.published[rm.JobID]

@@ -38,7 +38,7 @@ func sampleResult() *ResultMsg {
 	}
 	return &ResultMsg{
 		Protocol: ProtocolVersion, RunID: "0123456789abcdef0123456789abcdef", JobID: 7,
-		Record: e.Bytes(), Delta: agg, Attempts: 3,
+		Settings: sampleJob().Run.SettingsHash(), Record: e.Bytes(), Delta: agg, Attempts: 3,
 		Failures: []store.GameFailure{{Index: 701, Attempts: 3, Error: "panic: boom", Stack: "main.go:1"}},
 	}
 }

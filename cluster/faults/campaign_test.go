@@ -357,8 +357,19 @@ func TestFaultCampaign(t *testing.T) {
 		ignored, stale, st[3], st[1])
 	fmt.Fprintf(&b, "\nfault-free rate %.0f games/s; run took %.1f s; finished %.1f s after the last heal (bound %.1f s)", rate, finishedAt.Sub(begin).Seconds(), after.Seconds(), bound.Seconds())
 	fmt.Fprintf(&b, "\ncost of each fault (time lost against the fault-free rate, recovery included):")
+	costs := map[string][]float64{}
 	for _, f := range faults {
 		fmt.Fprintf(&b, "\n  %-62s held %4.1f s  cost %5.1f s", f.String(), f.hold.Seconds(), f.cost.Seconds())
+		costs[f.kind] = append(costs[f.kind], f.cost.Seconds())
+	}
+	fmt.Fprintf(&b, "\ncost by kind (each fault's, and their sum):")
+	for _, k := range kinds {
+		sum, each := 0.0, make([]string, len(costs[k]))
+		for i, c := range costs[k] {
+			sum += c
+			each[i] = fmt.Sprintf("%.1f", c)
+		}
+		fmt.Fprintf(&b, "\n  %-40s %-16s sum %5.1f s", k, strings.Join(each, ", ")+" s", sum)
 	}
 	t.Log(b.String())
 }
