@@ -386,6 +386,15 @@ func TestRestartAfterDuplicateWindow(t *testing.T) {
 	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), "took over") && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
+	// A result delivered to the coordinator and lost on the way (after a
+	// partition of its link) must come back before its job's lease runs
+	// out twice and the job is published again: the results consumer's
+	// AckWait is under the lease (it was 5 minutes).
+	if ci, err := js.Consumer(ctx, ResultsStream, "simpipe-coordinator-"+runID); err != nil {
+		t.Fatal(err)
+	} else if aw := ci.CachedInfo().Config.AckWait; aw >= 2*time.Second {
+		t.Errorf("results consumer AckWait %s, not under the 2s lease", aw)
+	}
 	var results atomic.Uint64
 	wctx, stopWorker := context.WithCancel(ctx)
 	workerDone := make(chan error)

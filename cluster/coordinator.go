@@ -121,11 +121,12 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 	if err := js.DeleteConsumer(setupCtx, ResultsStream, resName); err != nil && !isNotFound(err) {
 		return err
 	}
+	resAckWait := resultsAckWait(opts.Lease)
 	resCons, err := js.CreateOrUpdateConsumer(setupCtx, ResultsStream, jetstream.ConsumerConfig{
 		Durable:       resName,
 		FilterSubject: resultsSubject(st.RunID),
 		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       5 * time.Minute, // a commit takes milliseconds; a crash recreates the consumer
+		AckWait:       resAckWait,
 		MaxAckPending: 100000,
 	})
 	if err != nil {
@@ -155,6 +156,7 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 	defer stopSrc()
 	c.src = NewJetStreamSource(srcCtx, resCons, JetStreamSourceOptions{
 		MaxInFlight: 4096,
+		Heartbeat:   resAckWait / 3, // a result waiting for a slow commit is not delivered again
 		OnError:     func(err error) { c.logf("fetching results: %v", err) },
 	})
 	c.sink = x.NewSink(func(err error) {
@@ -193,6 +195,22 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 		_ = rs.Purge(cleanCtx, jetstream.WithPurgeSubject(resultsSubject(st.RunID)))
 	}
 	return nil
+}
+
+// resultsAckWait is the AckWait of the coordinator's results consumer for
+// a lease: how long a result delivered to the coordinator and never seen
+// by it waits before the server delivers it again. That happens after a
+// partition of the coordinator's link: pull requests sent while it was cut
+// off reach the server after the heal, after the coordinator gave up on
+// them, and the results the server hands to them go nowhere (the fault
+// campaign's probe saw 84 such results parked, and their jobs played
+// again after two leases, under the 5 minutes this used to be). Half a
+// lease, so that they come back well before their jobs are published again
+// (with a whole lease the two raced: 59 jobs published again in vain); at
+// least a second, at most 10 s. Results held for a commit get in-progress
+// acknowledgements meanwhile.
+func resultsAckWait(lease time.Duration) time.Duration {
+	return min(max(lease/2, time.Second), 10*time.Second)
 }
 
 type pubJob struct {
