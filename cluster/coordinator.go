@@ -219,8 +219,10 @@ type pubJob struct {
 	deadline time.Time
 	// gone is set when a lease check found the message no longer in the
 	// stream: its result may still be on its way to a commit, so the job
-	// is published again only if it is still gone a lease later.
-	gone bool
+	// is published again only if it is still gone a lease later, with the
+	// server within reach all that lease.
+	gone   bool
+	goneAt time.Time
 }
 
 type coordinator struct {
@@ -242,6 +244,9 @@ type coordinator struct {
 	published0, republished, duplicates, refused atomic.Uint64
 	refusedLogged                                atomic.Int32
 	checker                                      resultChecker // used by route only
+	// unreachable is when a lease check last failed to reach the server;
+	// used by loop only.
+	unreachable time.Time
 
 	mu        sync.Mutex
 	published map[uint64]*pubJob // jobs published and not finished; guarded by mu
@@ -425,8 +430,9 @@ func (c *coordinator) purgeJob(ctx context.Context, id uint64) {
 // one (the server redelivers it if that worker goes silent for AckWait),
 // and gets another lease. If it is gone, a worker acknowledged or refused
 // it, or the server lost it: the job gets one more lease for its result to
-// be committed, and is then published again under the next generation.
-// One request lists the jobs in the stream for all of them: when it fails
+// be committed, and is then published again under the next generation
+// (a lease that the server was out of reach in does not count: results
+// could not come meanwhile). One request lists the jobs in the stream for all of them: when it fails
 // (the server is out of reach), every due job waits for the next tick
 // rather than for a timeout of its own. Messages of jobs done meanwhile
 // (their acknowledgement was lost) are removed on the way.
@@ -448,6 +454,7 @@ func (c *coordinator) checkLeases(ctx context.Context) error {
 	cancel()
 	if err != nil {
 		if ctx.Err() == nil {
+			c.unreachable = time.Now()
 			c.logf("checking %d jobs whose lease ran out: %v; checking again in %s", len(due), err, max(c.opts.Lease/4, 10*time.Millisecond))
 		}
 		return nil
@@ -456,8 +463,12 @@ func (c *coordinator) checkLeases(ctx context.Context) error {
 		switch {
 		case in[p.job.ID]:
 			p.deadline = now.Add(c.opts.Lease)
-		case !p.gone:
-			p.gone = true
+		case !p.gone || p.goneAt.Before(c.unreachable):
+			// Gone: its result gets a lease to come. Gone before the
+			// server was last out of reach: results could not come
+			// (and those handed to requests sent meanwhile come only
+			// after the results' AckWait), so another lease.
+			p.gone, p.goneAt = true, now
 			p.deadline = now.Add(c.opts.Lease)
 		default:
 			c.mu.Lock()
