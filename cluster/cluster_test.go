@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -479,4 +481,75 @@ func commitFrom(ref, stage *store.Stage, j store.Job) error {
 	}
 	_, err = stage.Commit([]store.JobResult{*r})
 	return err
+}
+
+// leaseStream is the part of the job stream checkLeases uses: Info lists
+// the job subjects of inStream, or fails with err.
+type leaseStream struct {
+	jetstream.Stream
+	inStream map[string]uint64
+	err      error
+}
+
+func (s *leaseStream) Info(context.Context, ...jetstream.StreamInfoOpt) (*jetstream.StreamInfo, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	return &jetstream.StreamInfo{State: jetstream.StreamState{Subjects: s.inStream}}, nil
+}
+
+// leaseJS counts the job messages published.
+type leaseJS struct {
+	jetstream.JetStream
+	published []string // subjects
+}
+
+func (js *leaseJS) Publish(_ context.Context, subj string, _ []byte, _ ...jetstream.PublishOpt) (*jetstream.PubAck, error) {
+	js.published = append(js.published, subj)
+	return &jetstream.PubAck{}, nil
+}
+
+// TestLeaseWithServerOutOfReach checks the lease rounds of a job whose
+// message is gone from the stream (a worker acknowledged it, its result not
+// committed yet): it is published again a lease after it was found gone,
+// but not when a check in between could not reach the server, since no
+// result could have come meanwhile (the full fault campaign published 34
+// jobs again in vain after partitions of the coordinator and the server).
+func TestLeaseWithServerOutOfReach(t *testing.T) {
+	stream, js := &leaseStream{inStream: map[string]uint64{jobSubject("r", 1): 1}}, &leaseJS{}
+	c := &coordinator{
+		opts: CoordinatorOptions{Lease: time.Minute, Log: io.Discard}, spec: RunSpec{RunID: "r"}, nonce: "n",
+		js: js, jobsStream: stream, prog: &pipeline.Progress{},
+		published: map[uint64]*pubJob{}, finished: map[uint64]bool{},
+	}
+	for id := range uint64(2) {
+		c.published[id] = &pubJob{job: store.Job{ID: id, First: id * 10, Count: 10}}
+	}
+	check := func(unreachable bool) {
+		t.Helper()
+		stream.err = nil
+		if unreachable {
+			stream.err = context.DeadlineExceeded
+		}
+		for _, p := range c.published {
+			p.deadline = time.Now().Add(-time.Millisecond) // the lease ran out
+		}
+		if err := c.checkLeases(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(false) // job 0 gone, job 1 in the stream
+	if len(js.published) != 0 || !c.published[0].gone || c.published[1].gone {
+		t.Fatalf("after the first check: published %v, job 0 gone %v, job 1 gone %v", js.published, c.published[0].gone, c.published[1].gone)
+	}
+	check(true) // the server is out of reach
+	check(false)
+	if len(js.published) != 0 {
+		t.Fatalf("job published again (%v) although the server was out of reach during its last lease", js.published)
+	}
+	check(false)
+	if want := []string{jobSubject("r", 0)}; !slices.Equal(js.published, want) || c.republished.Load() != 1 || c.published[0].gen != 1 {
+		t.Fatalf("published %v (want %v), %d republished, generation %d: a job gone for a whole lease with the server in reach must be published again",
+			js.published, want, c.republished.Load(), c.published[0].gen)
+	}
 }
