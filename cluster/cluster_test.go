@@ -553,3 +553,89 @@ func TestLeaseWithServerOutOfReach(t *testing.T) {
 			js.published, want, c.republished.Load(), c.published[0].gen)
 	}
 }
+
+// TestRestartWithResultsWaiting starts a coordinator when the results of
+// every pending job are waiting in the result stream and none of their job
+// messages is left (a worker played them all while there was no
+// coordinator): it must commit them and publish nothing, rather than
+// publish the jobs it does not find in the job stream, which workers would
+// play again for their results to be ignored.
+func TestRestartWithResultsWaiting(t *testing.T) {
+	_, ref, refDef := newRun(t)
+	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ref.Digest()
+	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	db, stage, def := newRun(t)
+	jobs := def.Config.Jobs
+	var log logBuf
+	execute := func(ctx context.Context) (CoordinatorStats, error) {
+		co := &Coordinator{NC: nc, DB: db, Opts: CoordinatorOptions{Lease: 2 * time.Second, Version: "test", Log: &log}}
+		err := pipeline.Execute(ctx, stage, def, co, pipeline.Options{})
+		return co.Stats(), err
+	}
+	msgs := func(name string) uint64 {
+		s, err := js.Stream(ctx, name)
+		if err != nil {
+			return 0
+		}
+		return s.CachedInfo().State.Msgs
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s within 30 s:\n%s", what, log.String())
+			}
+		}
+	}
+
+	// A coordinator publishes every job and stops; a worker plays them all.
+	cctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := execute(cctx); err != nil && !errors.Is(err, pipeline.ErrInterrupted) {
+			t.Error(err)
+		}
+	}()
+	waitFor("job messages", func() bool { return msgs(JobsStream) == jobs })
+	stop()
+	<-done
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan error)
+	go func() {
+		workerDone <- Work(wctx, nc, WorkerOptions{Workers: 2, Version: "test", Registry: builtin.Registry(), Log: &log})
+	}()
+	waitFor("results of every job", func() bool { return msgs(ResultsStream) == jobs && msgs(JobsStream) == 0 })
+	stopWorker()
+	if err := <-workerDone; err != nil {
+		t.Fatal(err)
+	}
+
+	// The next coordinator commits the results and publishes nothing.
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := execute(cctx)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if got, _ := stage.Digest(); got != want {
+		t.Fatalf("digest %x, local run %x", got, want)
+	}
+	if st.Published != 0 || st.Duplicates != 0 {
+		t.Fatalf("stats %+v: the coordinator published jobs whose results were waiting in the stream\n%s", st, log.String())
+	}
+}

@@ -169,6 +169,7 @@ func (co *Coordinator) Execute(ctx context.Context, x *pipeline.Execution) error
 		c.route()
 	}()
 
+	c.awaitWaiting(ctx, resCons.CachedInfo().NumPending)
 	runErr := c.loop(ctx)
 	stopSrc()
 	<-routed
@@ -243,6 +244,7 @@ type coordinator struct {
 	allDone                                      atomic.Bool
 	published0, republished, duplicates, refused atomic.Uint64
 	refusedLogged                                atomic.Int32
+	settled                                      atomic.Uint64 // results committed, ignored or refused
 	checker                                      resultChecker // used by route only
 	// unreachable is when a lease check last failed to reach the server;
 	// used by loop only.
@@ -272,6 +274,25 @@ func (c *coordinator) poke() {
 	select {
 	case c.wake <- struct{}{}:
 	default:
+	}
+}
+
+// awaitWaiting waits until the n results that were waiting in the result
+// stream when this coordinator started (a previous coordinator's, or
+// results its workers published while there was none) are settled, for a
+// lease at most (10 s at most): their jobs are gone from the job stream,
+// so publishing the jobs not in it before would have them played again.
+func (c *coordinator) awaitWaiting(ctx context.Context, n uint64) {
+	if n == 0 {
+		return
+	}
+	deadline := time.Now().Add(min(c.opts.Lease, 10*time.Second))
+	for c.settled.Load() < n && time.Now().Before(deadline) && ctx.Err() == nil && c.commitErr.Load() == nil {
+		select {
+		case <-c.wake:
+		case <-time.After(10 * time.Millisecond):
+		case <-ctx.Done():
+		}
 	}
 }
 
@@ -507,6 +528,7 @@ func (c *coordinator) route() {
 		r, err := c.check(m)
 		if err != nil {
 			c.refused.Add(1)
+			c.settled.Add(1)
 			if c.refusedLogged.Add(1) <= 20 {
 				c.logf("refused result message %s: %v", subjectOf(m), err)
 			}
@@ -589,6 +611,7 @@ func (c *coordinator) onCommit(cm dataflow.Commit) {
 		c.src.Release(m)
 	}
 	c.duplicates.Add(cm.Duplicates)
+	c.settled.Add(uint64(len(cm.Jobs)))
 	if agg, err := c.stage.Aggregate(); err == nil && agg.JobsDone+agg.JobsFailed >= c.cfg.Jobs {
 		c.allDone.Store(true)
 	}
