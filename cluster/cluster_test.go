@@ -489,9 +489,11 @@ type leaseStream struct {
 	jetstream.Stream
 	inStream map[string]uint64
 	err      error
+	delay    time.Duration // before each answer
 }
 
 func (s *leaseStream) Info(context.Context, ...jetstream.StreamInfoOpt) (*jetstream.StreamInfo, error) {
+	time.Sleep(s.delay)
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -518,18 +520,25 @@ func (js *leaseJS) Publish(_ context.Context, subj string, _ []byte, _ ...jetstr
 func TestLeaseWithServerOutOfReach(t *testing.T) {
 	stream, js := &leaseStream{inStream: map[string]uint64{jobSubject("r", 1): 1}}, &leaseJS{}
 	c := &coordinator{
-		opts: CoordinatorOptions{Lease: time.Minute, Log: io.Discard}, spec: RunSpec{RunID: "r"}, nonce: "n",
+		opts: CoordinatorOptions{Lease: 400 * time.Millisecond, Log: io.Discard}, spec: RunSpec{RunID: "r"}, nonce: "n",
 		js: js, jobsStream: stream, prog: &pipeline.Progress{},
 		published: map[uint64]*pubJob{}, finished: map[uint64]bool{},
 	}
 	for id := range uint64(2) {
 		c.published[id] = &pubJob{job: store.Job{ID: id, First: id * 10, Count: 10}}
 	}
-	check := func(unreachable bool) {
+	// check runs a lease check whose request fails (the server is out of
+	// reach), or is answered late (sent into a stalled link and answered
+	// after it healed: the server was out of reach too), or at once.
+	const fails, late, prompt = 1, 2, 3
+	check := func(how int) {
 		t.Helper()
-		stream.err = nil
-		if unreachable {
+		stream.err, stream.delay = nil, 0
+		switch how {
+		case fails:
 			stream.err = context.DeadlineExceeded
+		case late:
+			stream.delay = c.opts.Lease/4 + 20*time.Millisecond
 		}
 		for _, p := range c.published {
 			p.deadline = time.Now().Add(-time.Millisecond) // the lease ran out
@@ -538,16 +547,22 @@ func TestLeaseWithServerOutOfReach(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	check(false) // job 0 gone, job 1 in the stream
+	check(prompt) // job 0 gone, job 1 in the stream
 	if len(js.published) != 0 || !c.published[0].gone || c.published[1].gone {
 		t.Fatalf("after the first check: published %v, job 0 gone %v, job 1 gone %v", js.published, c.published[0].gone, c.published[1].gone)
 	}
-	check(true) // the server is out of reach
-	check(false)
-	if len(js.published) != 0 {
-		t.Fatalf("job published again (%v) although the server was out of reach during its last lease", js.published)
+	for _, out := range []int{fails, late} {
+		if out == fails {
+			check(fails)
+			check(prompt)
+		} else {
+			check(late)
+		}
+		if len(js.published) != 0 {
+			t.Fatalf("job published again (%v) although the server was out of reach during its last lease (check %d)", js.published, out)
+		}
 	}
-	check(false)
+	check(prompt)
 	if want := []string{jobSubject("r", 0)}; !slices.Equal(js.published, want) || c.republished.Load() != 1 || c.published[0].gen != 1 {
 		t.Fatalf("published %v (want %v), %d republished, generation %d: a job gone for a whole lease with the server in reach must be published again",
 			js.published, want, c.republished.Load(), c.published[0].gen)

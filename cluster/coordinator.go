@@ -473,13 +473,23 @@ func (c *coordinator) checkLeases(ctx context.Context) error {
 	gctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	in, err := c.jobsInStream(gctx)
 	cancel()
+	tick := max(c.opts.Lease/4, 10*time.Millisecond)
 	if err != nil {
 		if ctx.Err() == nil {
 			c.unreachable = time.Now()
-			c.logf("checking %d jobs whose lease ran out: %v; checking again in %s", len(due), err, max(c.opts.Lease/4, 10*time.Millisecond))
+			c.logf("checking %d jobs whose lease ran out: %v; checking again in %s", len(due), err, tick)
 		}
 		return nil
 	}
+	// The answer tells the server's state when it was sent: leases start
+	// from then. An answer that took longer than a tick (a request sent
+	// into a stalled link, answered after it healed) means the server was
+	// out of reach too.
+	end := time.Now()
+	if end.Sub(now) > tick {
+		c.unreachable = end
+	}
+	now = end
 	for _, p := range due {
 		switch {
 		case in[p.job.ID]:
