@@ -54,7 +54,9 @@ crashtest:
 
 # The full NATS fault campaign in network namespaces (root, iproute2 and
 # iptables; make test runs a reduced one), then the throughput figures
-# across namespaces. SIMPIPE_FAULTS_SEED=N replays a campaign.
+# across namespaces. SIMPIPE_FAULTS_SEED=N replays a campaign;
+# SIMPIPE_FAULTS_LOGS=DIR keeps every process's log, the progress samples,
+# the faults' times and a probe's view of the streams and consumers there.
 fault-campaign:
 	SIMPIPE_FAULTS=full $(GO) test -count=1 -timeout 40m -run 'TestFaultCampaign|TestThroughput' -v ./cluster/faults/ | grep -Ev '^=== (RUN|PAUSE|CONT)'
 

@@ -222,8 +222,8 @@ func TestNATSRefusesOtherProtocol(t *testing.T) {
 	url := startNATS(t)
 	db := filepath.Join(t.TempDir(), "refuse.db")
 	coord := start(t, nil, append([]string{"run", "--db", db, "--nats", url, "--lease", "500ms"}, natsArgs...)...)
-	bad := start(t, []string{"SIMPIPE_NATS_PROTOCOL=2"}, "worker", "--nats", url, "--workers", "1")
-	bad.waitFor(t, `refused job message .*job message of protocol version 1, this simpipe speaks version 2`, 20*time.Second)
+	bad := start(t, []string{"SIMPIPE_NATS_PROTOCOL=3"}, "worker", "--nats", url, "--workers", "1")
+	bad.waitFor(t, `refused job message .*job message of protocol version 2, this simpipe speaks version 3`, 20*time.Second)
 	if n := stopWorker(t, bad); n != 0 {
 		t.Fatalf("the other-protocol worker published %d results", n)
 	}

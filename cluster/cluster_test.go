@@ -2,10 +2,14 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +26,12 @@ func ptr[T any](v T) *T { return &v }
 // newRun creates a run of connect four in a new DB.
 func newRun(t *testing.T) (*store.DB, *store.Stage, *pipeline.Definition) {
 	t.Helper()
+	return newRunSeed(t, 9)
+}
+
+// newRunSeed creates a run of connect four of seed seed in a new DB.
+func newRunSeed(t *testing.T, seed uint64) (*store.DB, *store.Stage, *pipeline.Definition) {
+	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "run.db"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +43,7 @@ func newRun(t *testing.T) (*store.DB, *store.Stage, *pipeline.Definition) {
 		t.Fatal(err)
 	}
 	def, err := pipeline.Prepare(stage, nil, pipeline.Settings{
-		Game: g, Games: ptr[uint64](20000), Chunk: ptr(500), Seed: ptr[uint64](9)})
+		Game: g, Games: ptr[uint64](20000), Chunk: ptr(500), Seed: ptr(seed)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,9 +67,17 @@ func (l *logBuf) String() string {
 	return l.b.String()
 }
 
+// runSpec is the spec a coordinator of version "test" publishes for def.
+func runSpec(def *pipeline.Definition, runID string) RunSpec {
+	c := def.Config
+	return RunSpec{SimpipeVersion: "test", RunID: runID, Game: c.Game, Lineup: c.Players, Models: c.Models,
+		Seed: c.Seed, MaxActions: c.MaxActions, MoveBits: c.MoveBits, RotateSeats: c.RotateSeats}
+}
+
 // TestCoordinatorRefusesBadResults publishes results that must never be
 // committed (another run, another protocol, a job outside the run, a record
-// that does not match its job, garbage) before a coordinator and an
+// that does not match its job, results played with other settings, garbage)
+// before a coordinator and an
 // in-process worker play the run: the coordinator refuses and counts each,
 // and the digest equals a local run's.
 func TestCoordinatorRefusesBadResults(t *testing.T) {
@@ -104,7 +122,30 @@ func TestCoordinatorRefusesBadResults(t *testing.T) {
 		EncodeResultMsg(short), // one game for a job of 500
 		[]byte("garbage"),
 	}
-	forged := forgedResults(t, ref, runID)
+	settings := runSpec(def, runID).SettingsHash()
+	forged := forgedResults(t, ref, runID, settings)
+	// Job 0 played with another seed: legal games that end as recorded,
+	// so the replay by the rules passes them (checked here); only the
+	// settings hash tells them from the run's.
+	_, other, otherDef := newRunSeed(t, 10)
+	if err := pipeline.Run(context.Background(), other, otherDef, pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	otherSpec := runSpec(def, runID)
+	otherSpec.Seed = 10
+	job0, _, err := stage.PendingJobs(0, 1)
+	if err != nil || len(job0) != 1 {
+		t.Fatal(job0, err)
+	}
+	otherSeed := realResult(t, other, runID, job0[0], otherSpec.SettingsHash())
+	rc := resultChecker{g: def.Game, maxActions: def.Config.MaxActions, moveBits: def.Config.MoveBits}
+	if err := rc.check(job0[0], otherSeed); err != nil {
+		t.Fatalf("job 0 of seed 10 fails the rules: %v", err)
+	}
+	unsigned := realResult(t, ref, runID, job0[0], [32]byte{})
+	forged = append(forged,
+		forgedResult{otherSeed, "result for job 0 played with other settings"},
+		forgedResult{unsigned, "result for job 0 played with other settings than this run's (settings hash 000000000000"})
 	for _, f := range forged {
 		bad = append(bad, EncodeResultMsg(f.msg))
 	}
@@ -163,7 +204,7 @@ type forgedResult struct {
 // checksums and the right sizes but impossible content, made from the
 // reference run's real records: each must be refused by the checks of
 // content against the rules, never committed.
-func forgedResults(t *testing.T, ref *store.Stage, runID string) []forgedResult {
+func forgedResults(t *testing.T, ref *store.Stage, runID string, settings [32]byte) []forgedResult {
 	t.Helper()
 	var chunks []*store.Chunk
 	if err := ref.Results(func(c *store.Chunk) error {
@@ -182,7 +223,7 @@ func forgedResults(t *testing.T, ref *store.Stage, runID string) []forgedResult 
 	make := func(job uint64, c *store.Chunk, edit func(i int, g *store.GameEntry), agg *store.Aggregate) *ResultMsg {
 		var e store.ChunkEncoder
 		e.Reset(c.First, c.MoveBits)
-		m := &ResultMsg{RunID: runID, JobID: job, Attempts: 1}
+		m := &ResultMsg{RunID: runID, JobID: job, Settings: settings, Attempts: 1}
 		for i := range c.Len() {
 			g := c.Entry(i)
 			if edit != nil {
@@ -245,4 +286,371 @@ func cloneRaw(raw [][]byte) [][]byte {
 		out[i] = append([]byte(nil), r...)
 	}
 	return out
+}
+
+// TestRestartAfterDuplicateWindow restarts a coordinator after the server's
+// duplicate window has passed, with every job of the run still waiting in
+// the job stream (the first coordinator published them all and stopped
+// before any worker came), plus an extra copy of one pending job and a copy
+// of a job already done: the second coordinator must take over the copies
+// in the stream instead of publishing its jobs a second time, and remove
+// the extra ones, so that a worker plays every pending job exactly once and
+// nothing done twice is ignored (issue #14: behind 600 such copies the fault
+// campaign stalled for a minute).
+func TestRestartAfterDuplicateWindow(t *testing.T) {
+	t.Setenv(duplicateWindowEnv, "100ms")
+	_, ref, refDef := newRun(t)
+	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ref.Digest()
+
+	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	db, stage, def := newRun(t)
+	jobs := def.Config.Jobs
+	var log logBuf
+	execute := func(ctx context.Context) (CoordinatorStats, error) {
+		co := &Coordinator{NC: nc, DB: db, Opts: CoordinatorOptions{Lease: 2 * time.Second, Version: "test", Log: &log}}
+		err := pipeline.Execute(ctx, stage, def, co, pipeline.Options{})
+		return co.Stats(), err
+	}
+	inStream := func() uint64 {
+		s, err := js.Stream(ctx, JobsStream)
+		if err != nil {
+			return 0
+		}
+		return s.CachedInfo().State.Msgs
+	}
+
+	// The first coordinator publishes every job; no worker takes any.
+	cctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := execute(cctx); err != nil && !errors.Is(err, pipeline.ErrInterrupted) {
+			t.Error(err)
+		}
+	}()
+	for deadline := time.Now().Add(20 * time.Second); inStream() < jobs; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d job messages in the stream, want %d", inStream(), jobs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	<-done
+
+	// Commit job 0 here, as the first coordinator would have once a
+	// worker's result came back, and leave its message in the stream, as a
+	// lost acknowledgement would; add a second copy of job 1.
+	pending, _, err := stage.PendingJobs(0, 2)
+	if err != nil || len(pending) != 2 {
+		t.Fatal(pending, err)
+	}
+	if err := commitFrom(ref, stage, pending[0]); err != nil {
+		t.Fatal(err)
+	}
+	runID, _ := RunID(db, stage)
+	jm := &JobMsg{Run: RunSpec{SimpipeVersion: "test", RunID: runID, Game: def.Config.Game, Lineup: def.Config.Players,
+		Seed: def.Config.Seed, MaxActions: def.Config.MaxActions, MoveBits: def.Config.MoveBits, RotateSeats: def.Config.RotateSeats,
+		Models: def.Config.Models}, Job: pending[1]}
+	_, err = js.Publish(ctx, jobSubject(runID, pending[1].ID), EncodeJobMsg(jm), jetstream.WithMsgID(jobMsgID(runID, pending[1].ID, "test", 7)))
+	if err != nil && !isMaxMsgsPerSubject(err) { // the job's subject holds one message
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // past the duplicate window
+
+	// The second coordinator takes over; then a worker plays the run (a
+	// worker already there would have played some jobs before the
+	// coordinator could see them in the stream: their results, not yet
+	// committed, are not among the jobs in the stream, and those are
+	// published again).
+	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var st CoordinatorStats
+	coDone := make(chan error, 1)
+	go func() {
+		var err error
+		st, err = execute(cctx)
+		coDone <- err
+	}()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), "took over") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A result delivered to the coordinator and lost on the way (after a
+	// partition of its link) must come back before its job's lease runs
+	// out twice and the job is published again: the results consumer's
+	// AckWait is under the lease (it was 5 minutes).
+	if ci, err := js.Consumer(ctx, ResultsStream, "simpipe-coordinator-"+runID); err != nil {
+		t.Fatal(err)
+	} else if aw := ci.CachedInfo().Config.AckWait; aw >= 2*time.Second {
+		t.Errorf("results consumer AckWait %s, not under the 2s lease", aw)
+	}
+	var results atomic.Uint64
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan error)
+	go func() {
+		workerDone <- Work(wctx, nc, WorkerOptions{Workers: 2, Version: "test", Registry: builtin.Registry(), Log: &log,
+			OnResult: func() { results.Add(1) }})
+	}()
+	err = <-coDone
+	stopWorker()
+	if werr := <-workerDone; werr != nil {
+		t.Fatal(werr)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if got, _ := stage.Digest(); got != want {
+		t.Fatalf("digest %x, local run %x", got, want)
+	}
+	if err := stage.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stats %+v; %d results played", st, results.Load())
+	if took := fmt.Sprintf("took over %d pending jobs already in the stream, removed the messages of 1 jobs already done", jobs-1); !strings.Contains(log.String(), took) {
+		t.Errorf("no %q in:\n%s", took, log.String())
+	}
+	if st.Duplicates != 0 || results.Load() != jobs-1 {
+		t.Fatalf("the worker played %d results for %d jobs and the coordinator ignored %d duplicates: jobs already in the stream were published again\n%s",
+			results.Load(), jobs-1, st.Duplicates, log.String())
+	}
+}
+
+// realResult returns the result message of job j made of the record that
+// stage ref holds for its games, with settings hash settings.
+func realResult(t *testing.T, ref *store.Stage, runID string, j store.Job, settings [32]byte) *ResultMsg {
+	t.Helper()
+	var m *ResultMsg
+	err := ref.Results(func(c *store.Chunk) error {
+		if c.First != j.First || m != nil {
+			return nil
+		}
+		var e store.ChunkEncoder
+		e.Reset(c.First, c.MoveBits)
+		m = &ResultMsg{RunID: runID, JobID: j.ID, Settings: settings, Attempts: 1}
+		for i := range c.Len() {
+			g := c.Entry(i)
+			e.Add(g)
+			m.Delta.AddGame(g)
+		}
+		m.Record = append([]byte(nil), e.Bytes()...)
+		return nil
+	})
+	if err != nil || m == nil {
+		t.Fatalf("no record of games %d+ in the reference run (%v)", j.First, err)
+	}
+	return m
+}
+
+// commitFrom commits job j of stage with the record that the reference
+// stage ref holds for its games.
+func commitFrom(ref, stage *store.Stage, j store.Job) error {
+	var r *store.JobResult
+	err := ref.Results(func(c *store.Chunk) error {
+		if c.First != j.First || r != nil {
+			return nil
+		}
+		var e store.ChunkEncoder
+		e.Reset(c.First, c.MoveBits)
+		r = &store.JobResult{Job: j, Attempts: 1}
+		for i := range c.Len() {
+			g := c.Entry(i)
+			e.Add(g)
+			r.Delta.AddGame(g)
+		}
+		r.Record = append([]byte(nil), e.Bytes()...)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		return fmt.Errorf("no record of games %d+ in the reference run", j.First)
+	}
+	_, err = stage.Commit([]store.JobResult{*r})
+	return err
+}
+
+// leaseStream is the part of the job stream checkLeases uses: Info lists
+// the job subjects of inStream, or fails with err.
+type leaseStream struct {
+	jetstream.Stream
+	inStream map[string]uint64
+	err      error
+	delay    time.Duration // before each answer
+}
+
+func (s *leaseStream) Info(context.Context, ...jetstream.StreamInfoOpt) (*jetstream.StreamInfo, error) {
+	time.Sleep(s.delay)
+	if s.err != nil {
+		return nil, s.err
+	}
+	return &jetstream.StreamInfo{State: jetstream.StreamState{Subjects: s.inStream}}, nil
+}
+
+// leaseJS counts the job messages published.
+type leaseJS struct {
+	jetstream.JetStream
+	published []string // subjects
+}
+
+func (js *leaseJS) Publish(_ context.Context, subj string, _ []byte, _ ...jetstream.PublishOpt) (*jetstream.PubAck, error) {
+	js.published = append(js.published, subj)
+	return &jetstream.PubAck{}, nil
+}
+
+// TestLeaseWithServerOutOfReach checks the lease rounds of a job whose
+// message is gone from the stream (a worker acknowledged it, its result not
+// committed yet): it is published again a lease after it was found gone,
+// but not when a check in between could not reach the server, since no
+// result could have come meanwhile (the full fault campaign published 34
+// jobs again in vain after partitions of the coordinator and the server).
+func TestLeaseWithServerOutOfReach(t *testing.T) {
+	stream, js := &leaseStream{inStream: map[string]uint64{jobSubject("r", 1): 1}}, &leaseJS{}
+	c := &coordinator{
+		opts: CoordinatorOptions{Lease: 400 * time.Millisecond, Log: io.Discard}, spec: RunSpec{RunID: "r"}, nonce: "n",
+		js: js, jobsStream: stream, prog: &pipeline.Progress{},
+		published: map[uint64]*pubJob{}, finished: map[uint64]bool{},
+	}
+	for id := range uint64(2) {
+		c.published[id] = &pubJob{job: store.Job{ID: id, First: id * 10, Count: 10}}
+	}
+	// check runs a lease check whose request fails (the server is out of
+	// reach), or is answered late (sent into a stalled link and answered
+	// after it healed: the server was out of reach too), or at once.
+	const fails, late, prompt = 1, 2, 3
+	check := func(how int) {
+		t.Helper()
+		stream.err, stream.delay = nil, 0
+		switch how {
+		case fails:
+			stream.err = context.DeadlineExceeded
+		case late:
+			stream.delay = c.opts.Lease/4 + 20*time.Millisecond
+		}
+		for _, p := range c.published {
+			p.deadline = time.Now().Add(-time.Millisecond) // the lease ran out
+		}
+		if err := c.checkLeases(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(prompt) // job 0 gone, job 1 in the stream
+	if len(js.published) != 0 || !c.published[0].gone || c.published[1].gone {
+		t.Fatalf("after the first check: published %v, job 0 gone %v, job 1 gone %v", js.published, c.published[0].gone, c.published[1].gone)
+	}
+	for _, out := range []int{fails, late} {
+		if out == fails {
+			check(fails)
+			check(prompt)
+		} else {
+			check(late)
+		}
+		if len(js.published) != 0 {
+			t.Fatalf("job published again (%v) although the server was out of reach during its last lease (check %d)", js.published, out)
+		}
+	}
+	check(prompt)
+	if want := []string{jobSubject("r", 0)}; !slices.Equal(js.published, want) || c.republished.Load() != 1 || c.published[0].gen != 1 {
+		t.Fatalf("published %v (want %v), %d republished, generation %d: a job gone for a whole lease with the server in reach must be published again",
+			js.published, want, c.republished.Load(), c.published[0].gen)
+	}
+}
+
+// TestRestartWithResultsWaiting starts a coordinator when the results of
+// every pending job are waiting in the result stream and none of their job
+// messages is left (a worker played them all while there was no
+// coordinator): it must commit them and publish nothing, rather than
+// publish the jobs it does not find in the job stream, which workers would
+// play again for their results to be ignored.
+func TestRestartWithResultsWaiting(t *testing.T) {
+	_, ref, refDef := newRun(t)
+	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ref.Digest()
+	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx := context.Background()
+	db, stage, def := newRun(t)
+	jobs := def.Config.Jobs
+	var log logBuf
+	execute := func(ctx context.Context) (CoordinatorStats, error) {
+		co := &Coordinator{NC: nc, DB: db, Opts: CoordinatorOptions{Lease: 2 * time.Second, Version: "test", Log: &log}}
+		err := pipeline.Execute(ctx, stage, def, co, pipeline.Options{})
+		return co.Stats(), err
+	}
+	msgs := func(name string) uint64 {
+		s, err := js.Stream(ctx, name)
+		if err != nil {
+			return 0
+		}
+		return s.CachedInfo().State.Msgs
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !ok(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s within 30 s:\n%s", what, log.String())
+			}
+		}
+	}
+
+	// A coordinator publishes every job and stops; a worker plays them all.
+	cctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if _, err := execute(cctx); err != nil && !errors.Is(err, pipeline.ErrInterrupted) {
+			t.Error(err)
+		}
+	}()
+	waitFor("job messages", func() bool { return msgs(JobsStream) == jobs })
+	stop()
+	<-done
+	wctx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan error)
+	go func() {
+		workerDone <- Work(wctx, nc, WorkerOptions{Workers: 2, Version: "test", Registry: builtin.Registry(), Log: &log})
+	}()
+	waitFor("results of every job", func() bool { return msgs(ResultsStream) == jobs && msgs(JobsStream) == 0 })
+	stopWorker()
+	if err := <-workerDone; err != nil {
+		t.Fatal(err)
+	}
+
+	// The next coordinator commits the results and publishes nothing.
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := execute(cctx)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if got, _ := stage.Digest(); got != want {
+		t.Fatalf("digest %x, local run %x", got, want)
+	}
+	if st.Published != 0 || st.Duplicates != 0 {
+		t.Fatalf("stats %+v: the coordinator published jobs whose results were waiting in the stream\n%s", st, log.String())
+	}
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,7 +16,7 @@ import (
 
 // ProtocolVersion is the version of the job and result messages. Workers
 // and coordinators refuse messages of any other version.
-const ProtocolVersion = 1
+const ProtocolVersion = 2
 
 // protocolEnv, when set to a number, makes this process speak that protocol
 // version instead (a test hook to fake an incompatible peer).
@@ -76,6 +77,16 @@ func (r *RunSpec) config() *store.Config {
 		MoveBits: r.MoveBits, RotateSeats: r.RotateSeats, Models: r.Models}
 }
 
+// SettingsHash returns a hash of everything in r that decides a run's
+// games: simpipe version, run, game, lineup, models, seed, action cap,
+// move encoding and seat rotation. Retries and GameTimeout are left out:
+// they decide only whether a failing game is tried again, and a resumed
+// coordinator may change them.
+func (r RunSpec) SettingsHash() [32]byte {
+	r.Retries, r.GameTimeout = 0, 0
+	return sha256.Sum256(EncodeJobMsg(&JobMsg{Run: r}))
+}
+
 // JobMsg is a job as published to workers.
 type JobMsg struct {
 	Protocol uint64 // set by EncodeJobMsg
@@ -88,6 +99,11 @@ type ResultMsg struct {
 	Protocol uint64 // set by EncodeResultMsg
 	RunID    string
 	JobID    uint64
+	// Settings is the RunSpec.SettingsHash of the job message the worker
+	// played: the coordinator refuses a result played with settings other
+	// than its run's, which replaying the record by the rules cannot tell
+	// (legal games of another seed, lineup or model).
+	Settings [32]byte
 	// Record is a store results record.
 	Record   []byte
 	Delta    store.Aggregate
@@ -200,6 +216,7 @@ func EncodeResultMsg(m *ResultMsg) []byte {
 	b = binary.AppendUvarint(b, protocol())
 	b = wire.AppendString(b, m.RunID)
 	b = binary.AppendUvarint(b, m.JobID)
+	b = append(b, m.Settings[:]...)
 	b = wire.AppendBytes(b, m.Record)
 	b = wire.AppendBytes(b, m.Delta.Encode())
 	b = binary.AppendUvarint(b, uint64(len(m.Failures)))
@@ -223,6 +240,7 @@ func DecodeResultMsg(b []byte) (*ResultMsg, error) {
 	m := &ResultMsg{Protocol: ver}
 	m.RunID = r.String("run ID", maxString)
 	m.JobID = r.Uvarint("job ID")
+	copy(m.Settings[:], r.Next(uint64(len(m.Settings)), "settings hash"))
 	m.Record = slices.Clone(r.Bytes("record", maxString))
 	agg := r.Bytes("aggregate", maxString)
 	n := r.Count("failure count", maxList)

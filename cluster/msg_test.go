@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func sampleResult() *ResultMsg {
 	}
 	return &ResultMsg{
 		Protocol: ProtocolVersion, RunID: "0123456789abcdef0123456789abcdef", JobID: 7,
-		Record: e.Bytes(), Delta: agg, Attempts: 3,
+		Settings: sampleJob().Run.SettingsHash(), Record: e.Bytes(), Delta: agg, Attempts: 3,
 		Failures: []store.GameFailure{{Index: 701, Attempts: 3, Error: "panic: boom", Stack: "main.go:1"}},
 	}
 }
@@ -90,7 +91,7 @@ func TestDecodeRefusals(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", c.name, err, c.err)
 		}
 	}
-	t.Setenv(protocolEnv, "2")
+	t.Setenv(protocolEnv, strconv.Itoa(ProtocolVersion+1))
 	if _, err := DecodeJobMsg(job); !errors.Is(err, ErrProtocol) {
 		t.Errorf("other protocol job: %v", err)
 	}

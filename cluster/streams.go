@@ -7,14 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/simpipe/simpipe/store"
 )
 
-// JetStream names. Every run has its own job and result subjects; all
-// workers share one durable pull consumer on the job stream.
+// JetStream names. Every job of a run has a subject of its own, which
+// the job stream lets hold one message at most; every run has its own
+// result subject; all workers share one durable pull consumer on the job
+// stream.
 const (
 	JobsStream      = "SIMPIPE_JOBS"
 	ResultsStream   = "SIMPIPE_RESULTS"
@@ -40,15 +44,35 @@ func duplicateWindow() time.Duration {
 	return DuplicateWindow
 }
 
-func jobsSubject(runID string) string    { return jobsPrefix + runID }
+// jobSubject is the subject of one job's message.
+func jobSubject(runID string, job uint64) string {
+	return jobsPrefix + runID + "." + strconv.FormatUint(job, 10)
+}
+
+// runJobsFilter matches the subjects of every job of a run.
+func runJobsFilter(runID string) string { return jobsPrefix + runID + ".>" }
+
+// subjectJob returns the job ID of a job subject of run runID.
+func subjectJob(runID, subject string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(subject, jobsPrefix+runID+".")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(rest, 10, 64)
+	return id, err == nil
+}
+
 func resultsSubject(runID string) string { return resultsPrefix + runID }
 
-// jobMsgID is a job message's ID: protocol, run, job and lease generation.
-// The same job published again by a restarted coordinator (generation 0
-// again) is dropped by the server while the first is remembered; a lease
-// expiry publishes generation+1, which is never dropped.
-func jobMsgID(runID string, job uint64, gen int) string {
-	return fmt.Sprintf("v%d.%s.%d.%d", protocol(), runID, job, gen)
+// jobMsgID is a job message's ID: protocol, run, job, the publishing
+// coordinator's nonce and the lease generation. A publication retried
+// after its acknowledgement was lost is dropped by the server within its
+// duplicate window (and by the one-message limit of the job's subject
+// after it); a lease expiry publishes generation+1, which is never
+// dropped. A restarted coordinator does not publish the jobs it finds in
+// the stream at all (see coordinator.adopt).
+func jobMsgID(runID string, job uint64, nonce string, gen int) string {
+	return fmt.Sprintf("v%d.%s.%d.%s.%d", protocol(), runID, job, nonce, gen)
 }
 
 // resultMsgID is a result message's ID: all results of one job are equal,
@@ -78,10 +102,15 @@ func RunID(db *store.DB, stage *store.Stage) (string, error) {
 }
 
 // setupStreams creates or updates the two streams: work queues (a message
-// is removed once acknowledged) on file storage.
+// is removed once acknowledged) on file storage. A job's subject holds one
+// message at most (the server refuses a second: see
+// isMaxMsgsPerSubject): a job is never waiting in the stream twice,
+// whatever the duplicate window, so no worker plays a copy of a job that
+// another copy already settled.
 func setupStreams(ctx context.Context, js jetstream.JetStream) error {
 	for _, sc := range []jetstream.StreamConfig{
-		{Name: JobsStream, Subjects: []string{jobsPrefix + ">"}},
+		{Name: JobsStream, Subjects: []string{jobsPrefix + ">"},
+			MaxMsgsPerSubject: 1, Discard: jetstream.DiscardNew, DiscardNewPerSubject: true},
 		{Name: ResultsStream, Subjects: []string{resultsPrefix + ">"}},
 	} {
 		sc.Retention = jetstream.WorkQueuePolicy
@@ -107,6 +136,13 @@ func workersConsumer(ctx context.Context, js jetstream.JetStream, ackWait time.D
 		MaxAckPending: 10000,
 	})
 	return err
+}
+
+// isMaxMsgsPerSubject reports a publication refused because the job's
+// subject already holds a message: the job is in the stream.
+func isMaxMsgsPerSubject(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && strings.Contains(apiErr.Description, "maximum messages per subject")
 }
 
 // isNotFound reports a message or consumer that does not exist.

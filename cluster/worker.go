@@ -175,7 +175,7 @@ func (w *worker) dispatch(m jetstream.Msg) error {
 		return fmt.Errorf("%w: job of run %s from simpipe %s, this worker is simpipe %s",
 			ErrProtocol, jm.Run.RunID, jm.Run.SimpipeVersion, w.opts.Version)
 	}
-	if want := jobsSubject(jm.Run.RunID); m.Subject() != want {
+	if want := jobSubject(jm.Run.RunID, jm.Job.ID); m.Subject() != want {
 		return fmt.Errorf("%w: job of run %s on subject %s", ErrBadMessage, jm.Run.RunID, m.Subject())
 	}
 	key := specKey(&jm.Run)
@@ -244,6 +244,7 @@ func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
 	sim := dataflow.NewSimulate(def.SimConfig(spec.Retries, spec.GameTimeout), w.opts.Workers)
 	f := &runFlow{spec: spec, sim: sim, pending: map[uint64][]jetstream.Msg{}}
 	w.logf("playing run %s: %s, players %s", spec.RunID, spec.Game, spec.Lineup)
+	settings := spec.SettingsHash()
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -259,7 +260,7 @@ func (w *worker) newFlow(spec RunSpec) (*runFlow, error) {
 			}
 			f.mu.Unlock()
 			data := EncodeResultMsg(&ResultMsg{
-				RunID: spec.RunID, JobID: r.Job.ID, Record: r.Record, Delta: r.Delta,
+				RunID: spec.RunID, JobID: r.Job.ID, Settings: settings, Record: r.Record, Delta: r.Delta,
 				Failures: r.Failures, Attempts: r.Attempts,
 			})
 			w.sink.In() <- JetStreamPublish{

@@ -183,10 +183,12 @@ func TestFaultCampaign(t *testing.T) {
 	t.Logf("%s campaign, seed %d (SIMPIPE_FAULTS_SEED=%d replays it): %d faults", cfg.name, seed, seed, len(faults))
 
 	c := newCluster(t, workers, seed)
+	var prog *progress
 	t.Cleanup(func() {
 		if t.Failed() {
 			c.dumpLogs(t, 40)
 		}
+		c.saveLogs(t, prog, faults)
 	})
 	args := []string{"--game", "test-slow", "--games", strconv.Itoa(cfg.games), "--chunk", "100", "--seed", "14", "--progress", "none"}
 	want := reference(t, c.dir, args)
@@ -224,7 +226,7 @@ func TestFaultCampaign(t *testing.T) {
 			}
 		}
 	}()
-	prog := watch(db, finished)
+	prog = watch(db, finished)
 
 	total := uint64(cfg.games)
 	for i, f := range faults {
@@ -355,8 +357,19 @@ func TestFaultCampaign(t *testing.T) {
 		ignored, stale, st[3], st[1])
 	fmt.Fprintf(&b, "\nfault-free rate %.0f games/s; run took %.1f s; finished %.1f s after the last heal (bound %.1f s)", rate, finishedAt.Sub(begin).Seconds(), after.Seconds(), bound.Seconds())
 	fmt.Fprintf(&b, "\ncost of each fault (time lost against the fault-free rate, recovery included):")
+	costs := map[string][]float64{}
 	for _, f := range faults {
 		fmt.Fprintf(&b, "\n  %-62s held %4.1f s  cost %5.1f s", f.String(), f.hold.Seconds(), f.cost.Seconds())
+		costs[f.kind] = append(costs[f.kind], f.cost.Seconds())
+	}
+	fmt.Fprintf(&b, "\ncost by kind (each fault's, and their sum):")
+	for _, k := range kinds {
+		sum, each := 0.0, make([]string, len(costs[k]))
+		for i, c := range costs[k] {
+			sum += c
+			each[i] = fmt.Sprintf("%.1f", c)
+		}
+		fmt.Fprintf(&b, "\n  %-40s %-16s sum %5.1f s", k, strings.Join(each, ", ")+" s", sum)
 	}
 	t.Log(b.String())
 }
@@ -420,6 +433,52 @@ func (c *natsCluster) inject(t *testing.T, f *fault) {
 		c.startServer()
 	}
 	f.healed = time.Now()
+}
+
+// saveLogs writes the whole output of every process started, and the
+// progress samples, to the directory SIMPIPE_FAULTS_LOGS names, if set, one
+// file per process: the lines are stamped with the time since the tests
+// started, so that they line up across files.
+func (c *natsCluster) saveLogs(t *testing.T, prog *progress, faults []*fault) {
+	dir := os.Getenv("SIMPIPE_FAULTS_LOGS")
+	if dir == "" {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Log(err)
+		return
+	}
+	procs := append(append(append([]*proc(nil), c.allCoords...), c.allWorkers...), c.allServers...)
+	if c.probe != nil {
+		procs = append(procs, c.probe)
+	}
+	for i, p := range procs {
+		name := fmt.Sprintf("%02d-%s.log", i, strings.ReplaceAll(p.name, " ", "-"))
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(p.output()), 0o644); err != nil {
+			t.Log(err)
+		}
+	}
+	if prog != nil {
+		var b strings.Builder
+		prog.mu.Lock()
+		for i, at := range prog.t {
+			fmt.Fprintf(&b, "[%7.2fs] %d games committed\n", at.Sub(epoch).Seconds(), prog.games[i])
+		}
+		prog.mu.Unlock()
+		if err := os.WriteFile(filepath.Join(dir, "progress.log"), []byte(b.String()), 0o644); err != nil {
+			t.Log(err)
+		}
+	}
+	var b strings.Builder
+	for _, f := range faults {
+		if !f.start.IsZero() {
+			fmt.Fprintf(&b, "[%7.2fs] %s, healed at %.2fs\n", f.start.Sub(epoch).Seconds(), f, f.healed.Sub(epoch).Seconds())
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "faults.log"), []byte(b.String()), 0o644); err != nil {
+		t.Log(err)
+	}
+	t.Logf("process logs in %s", dir)
 }
 
 // dumpLogs logs the last n lines of every coordinator and worker started

@@ -29,6 +29,10 @@ func TestMain(m *testing.M) {
 		runProxy(spec)
 		return
 	}
+	if spec := os.Getenv(probeEnv); spec != "" {
+		runProbe(spec)
+		return
+	}
 	dir, err := os.MkdirTemp("", "simpipe-faults")
 	if err != nil {
 		panic(err)
@@ -73,7 +77,8 @@ type natsCluster struct {
 	workerEnv  []string
 	coordEnv   []string
 	// every coordinator and worker process started, killed ones included
-	allCoords, allWorkers []*proc
+	allCoords, allWorkers, allServers []*proc
+	probe                             *proc // with SIMPIPE_FAULTS_LOGS
 }
 
 func newCluster(t testing.TB, workers int, seed uint64) *natsCluster {
@@ -100,6 +105,12 @@ func newCluster(t testing.TB, workers int, seed uint64) *natsCluster {
 		p.waitFor(t, "proxy: listening", 20*time.Second)
 	}
 	c.ws = make([]*proc, workers)
+	if os.Getenv("SIMPIPE_FAULTS_LOGS") != "" {
+		// A probe beside the server, out of reach of the faults, logs
+		// what the streams and consumers hold (see saveLogs).
+		spec := fmt.Sprintf("tls://%s %s %s", net.JoinHostPort(c.server.ip, natsPort), token, certs.CA)
+		c.probe = c.server.start("probe", []string{probeEnv + "=" + spec}, self)
+	}
 	return c
 }
 
@@ -115,7 +126,8 @@ func (c *natsCluster) setDelay(h *host, ms, jitterMs int) {
 }
 
 func (c *natsCluster) startServer() {
-	c.srv = c.server.start("nats-server", nil, c.srvArgs...)
+	c.srv = c.server.start(fmt.Sprintf("nats-server %d", len(c.allServers)+1), nil, c.srvArgs...)
+	c.allServers = append(c.allServers, c.srv)
 	c.srv.waitFor(c.t, "listening on", 20*time.Second)
 }
 
