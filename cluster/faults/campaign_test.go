@@ -322,8 +322,12 @@ func TestFaultCampaign(t *testing.T) {
 			ignored += n
 		}
 	}
-	if ignored < pauses {
-		t.Errorf("%d SIGSTOPs past the lease, but the coordinator ignored only %d stale results (%d more were dropped by the server)", pauses, ignored, stale)
+	// A woken worker's stale result is either dropped by the server (the
+	// same message ID as the result that won, within its duplicate window)
+	// or ignored and counted by the coordinator; which one depends on when
+	// it wakes.
+	if ignored+stale < pauses {
+		t.Errorf("%d SIGSTOPs past the lease, but only %d stale results were ignored by the coordinator and %d dropped by the server", pauses, ignored, stale)
 	}
 	if after > bound {
 		t.Errorf("the run finished %s after the last fault was healed; the bound is %s (30 s + 2 leases + twice the time the %d games left take at the fault-free %.0f games/s)", after.Round(time.Millisecond), bound, left, rate)
