@@ -17,6 +17,7 @@ var puctParams = []game.Param{
 	{Name: "temp", Doc: "prior temperature in hundredths: priors are softmax(afterstate value / temp)", Default: 10, Min: 1, Max: 100_000},
 	{Name: "expand", Doc: "visits a node needs before its moves are scored and it grows children; until then a visit scores it as a leaf", Default: 1, Min: 1, Max: 1_000_000},
 	{Name: "rollout", Doc: "percent weight of a rollout in a new leaf's value, the rest from the model", Default: 50, Min: 0, Max: 100},
+	{Name: "solver", Doc: "1: prove wins, losses and draws in the tree (two-seat games without chance or hidden information) and play by them; 0: plain PUCT", Default: 1, Min: 0, Max: 1},
 }
 
 var aiKind = Kind{
@@ -36,6 +37,7 @@ var aiKind = Kind{
 			Rollout:    float64(a.Ints["rollout"]) / 100,
 			Cutoff:     a.Ints["cutoff"],
 			Expand:     a.Ints["expand"],
+			Solver:     a.Ints["solver"] != 0,
 		})
 	},
 }
@@ -66,13 +68,17 @@ var aiKind = Kind{
 //   - adds each seat's reward to the nodes that seat moved into.
 //
 // True results outrank every estimate, since an Evaluator stays strictly
-// inside (0, 1). Rewards and open-loop handling of chance and hidden
+// inside (0, 1). With PUCTConfig.Solver (the ai kind's default) they are
+// also proven up the tree in two-seat games without chance or hidden
+// information, as MCTS-Solver does: a decided line is not searched again,
+// a move proven lost is not chosen while another remains, and a proven win
+// is played. Rewards and open-loop handling of chance and hidden
 // information (determinization of the deciding seat's view) are those of
 // MCTS, which documents them: a child is identified by its seat and move,
 // and only children legal in the current iteration compete.
 //
 // Choose returns the most visited move at the root, ties going to the higher
-// mean. All randomness comes from the RNG passed to Choose. A PUCT keeps its
+// mean (with the solver, as PUCTConfig.Solver says). All randomness comes from the RNG passed to Choose. A PUCT keeps its
 // tree memory between calls and must be used by one goroutine at a time.
 type PUCT struct {
 	playout
@@ -83,6 +89,7 @@ type PUCT struct {
 	cutoff     int
 	expand     uint32
 	openLoop   bool
+	solver     bool // two seats, closed loop, PUCTConfig.Solver
 	copies     stateCopier
 
 	nodes []pnode // the tree, root at 0; reused between calls
@@ -112,6 +119,9 @@ type pnode struct {
 	sibling int32   // next child of the same parent, 0 for none
 	idx     int32   // index of move in the parent's legal list when created
 	seat    int8    // seat that played move; -1 at the root
+	// solved: value is seat's game-theoretic result, proven by the tree
+	// (a terminal afterstate, or children that decide the node).
+	solved bool
 }
 
 // PUCTConfig holds a PUCT player's parameters.
@@ -133,6 +143,17 @@ type PUCTConfig struct {
 	// (its moves scored by the model, which is most of a search's cost);
 	// until then every visit scores it as a leaf. 0 means 1.
 	Expand int
+	// Solver proves results in the tree, as MCTS-Solver (Winands,
+	// Björnsson and Saito 2008) does, in two-seat games without chance or
+	// hidden information (elsewhere it does nothing): a terminal afterstate
+	// is solved, and a node is solved once one of its moves is a proven win
+	// for the seat to move there, or all of its moves are solved (its value
+	// is then the best of theirs). An iteration that reaches a solved node
+	// below the root backs up its exact result instead of going on; the
+	// search never selects a move proven lost while another remains; and
+	// Choose plays a proven win (an immediate one first), else the most
+	// visited move that is not proven lost.
+	Solver bool
 }
 
 // NewPUCT returns a PUCT player for g guided by ev (which must not be nil).
@@ -171,6 +192,7 @@ func NewPUCT(g game.Game, ev Evaluator, cfg PUCTConfig) (*PUCT, error) {
 		cutoff:     cfg.Cutoff,
 		expand:     uint32(max(cfg.Expand, 1)),
 		openLoop:   chance || hidden,
+		solver:     cfg.Solver && g.Players() == 2 && !chance && !hidden,
 		copies:     newStateCopier(g.NewState()),
 	}, nil
 }
@@ -191,14 +213,46 @@ func (p *PUCT) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Move 
 		}
 		p.iterate(st, rng)
 	}
+	if p.solver {
+		return stayLegal(p.bestProven(legal[0]), legal)
+	}
 	p.stats = p.RootStats(p.stats[:0])
 	return stayLegal(mostVisited(p.stats, legal[0]), legal)
 }
 
+// bestProven returns the root's move by the solver's rules: an immediate
+// win, else a proven win (the most visited), else, when the root is solved,
+// the most visited of the moves that keep its value, else the most visited
+// move not proven lost; ties go to the higher mean, then to the first
+// child. def is returned when the root has no children.
+func (p *PUCT) bestProven(def game.Move) game.Move {
+	root := &p.nodes[0]
+	best, bestRank, bestN, bestQ := def, -1, uint32(0), 0.0
+	for c := root.child; c != 0; c = p.nodes[c].sibling {
+		ch := &p.nodes[c]
+		rank := 1 // unproven
+		switch {
+		case ch.solved && ch.value >= 1 && ch.child == 0:
+			rank = 4 // wins at once
+		case ch.solved && ch.value >= 1:
+			rank = 3
+		case root.solved && ch.solved && ch.value == root.value:
+			rank = 2 // keeps a proven draw or, in a lost position, the loss
+		case ch.solved && ch.value <= 0:
+			rank = 0
+		}
+		q := ch.q()
+		if rank > bestRank || rank == bestRank && (ch.visits > bestN || ch.visits == bestN && q > bestQ) {
+			best, bestRank, bestN, bestQ = ch.move, rank, ch.visits, q
+		}
+	}
+	return best
+}
+
 // q is the node's mean reward for its seat, or its afterstate value before
-// the first visit.
+// the first visit; for a solved node, its proven result.
 func (n *pnode) q() float64 {
-	if n.visits == 0 {
+	if n.visits == 0 || n.solved {
 		return float64(n.value)
 	}
 	return n.w / float64(n.visits)
@@ -210,6 +264,10 @@ func (p *PUCT) iterate(st game.State, rng *game.RNG) {
 	p.path = append(p.path[:0], 0)
 	cur := int32(0)
 	for {
+		if cur != 0 && p.nodes[cur].solved {
+			p.backupSolved(cur)
+			return
+		}
 		p.legal = st.Legal(p.legal[:0])
 		if len(p.legal) == 0 {
 			p.backup(p.result(st))
@@ -243,6 +301,9 @@ func (p *PUCT) iterate(st game.State, rng *game.RNG) {
 				p.slot[i] = c
 			}
 		}
+		// A node's children come all at once (closed loop), and may
+		// solve it; backupSolved solves the nodes above.
+		grow := p.solver && slices.Contains(p.slot, 0)
 		if p.batch != nil {
 			p.addChildren(cur, st, seat)
 		} else {
@@ -251,6 +312,10 @@ func (p *PUCT) iterate(st game.State, rng *game.RNG) {
 					p.slot[i] = p.addChild(cur, st, i, seat)
 				}
 			}
+		}
+		if grow && p.solve(cur) && cur != 0 {
+			p.backupSolved(cur)
+			return
 		}
 		cur = p.selectPUCT()
 		st.Apply(p.nodes[cur].move)
@@ -269,12 +334,21 @@ func (p *PUCT) selectPUCT() int32 {
 	}
 	explore := p.c * math.Sqrt(float64(max(visits, 1))) / priors
 	best, bestU := int32(0), math.Inf(-1)
+	lost, lostU := int32(0), math.Inf(-1)
 	for _, c := range p.slot {
 		ch := &p.nodes[c]
 		u := ch.q() + explore*float64(ch.prior)/float64(1+ch.visits)
-		if u > bestU {
+		switch {
+		case ch.solved && ch.value <= 0:
+			if u > lostU { // proven lost: only if every move is
+				lost, lostU = c, u
+			}
+		case u > bestU:
 			best, bestU = c, u
 		}
+	}
+	if best == 0 {
+		return lost
 	}
 	return best
 }
@@ -285,13 +359,12 @@ func (p *PUCT) addChild(parent int32, st game.State, i, seat int) int32 {
 	mv := p.legal[i]
 	after := p.copies.copy(1, st)
 	after.Apply(mv)
-	var v float64
 	if after.Terminal() {
-		v = p.terminalValue(after, seat)
-	} else {
-		v = min(p.seatValue(after, seat), 1)
+		c := p.newChild(parent, i, seat, p.terminalValue(after, seat))
+		p.nodes[c].solved = p.solver
+		return c
 	}
-	return p.newChild(parent, i, seat, v)
+	return p.newChild(parent, i, seat, min(p.seatValue(after, seat), 1))
 }
 
 // addChildren gives every legal move without a child in p.slot its child,
@@ -336,6 +409,7 @@ func (p *PUCT) addChildren(parent int32, st game.State, seat int) {
 			v = min(v, 1)
 		}
 		p.slot[i] = p.newChild(parent, i, seat, v)
+		p.nodes[p.slot[i]].solved = p.solver && !p.queued[i]
 	}
 }
 
@@ -387,6 +461,51 @@ func (p *PUCT) leaf(st game.State, n int32, rng *game.RNG) *[game.MaxPlayers]flo
 		}
 	}
 	return &p.leafV
+}
+
+// solve marks n solved when its children decide it, as PUCTConfig.Solver
+// describes, and reports whether n is solved. The root's value is then the
+// result of the seat to move there, every other node's that of its seat. n is closed-loop and
+// expanded, so its children are every legal move, all of one seat.
+func (p *PUCT) solve(n int32) bool {
+	nd := &p.nodes[n]
+	if nd.solved || nd.child == 0 {
+		return nd.solved
+	}
+	best, all, mover := float32(-1), true, int8(0)
+	for c := nd.child; c != 0; c = p.nodes[c].sibling {
+		ch := &p.nodes[c]
+		mover = ch.seat
+		if !ch.solved {
+			all = false
+			continue
+		}
+		best = max(best, ch.value)
+	}
+	if !all && best < 1 {
+		return false
+	}
+	if nd.seat >= 0 && nd.seat != mover {
+		best = 1 - best // two seats, rewards summing to 1
+	}
+	nd.solved, nd.value = true, best
+	return true
+}
+
+// backupSolved ends an iteration at the solved node n, the last on the
+// path: every node gets n's proven result as its reward, and the nodes
+// above n are solved in turn while their children decide them.
+func (p *PUCT) backupSolved(n int32) {
+	if s := p.nodes[n].seat; s >= 0 {
+		v := float64(p.nodes[n].value)
+		p.leafV[s], p.leafV[1-s] = v, 1-v
+	} else {
+		// The root: no seat moved into it, and its rewards are not kept.
+		p.leafV[0], p.leafV[1] = 0.5, 0.5
+	}
+	p.backup(&p.leafV)
+	for i := len(p.path) - 2; i >= 0 && p.solve(p.path[i]); i-- {
+	}
 }
 
 // backup adds reward to every node on the path, each from the point of view

@@ -28,7 +28,8 @@ func TestPUCTTactics(t *testing.T) {
 		for _, ev := range []struct {
 			name    string
 			rollout float64
-		}{{"model", 0}, {"mixed", 0.5}} {
+			solver  bool
+		}{{"model", 0, false}, {"mixed", 0.5, false}, {"solver", 0.5, true}} {
 			t.Run(tc.name+"/"+ev.name, func(t *testing.T) {
 				g := mctsGame(t, tc.game)
 				st := position(t, g, tc.moves...)
@@ -36,7 +37,10 @@ func TestPUCTTactics(t *testing.T) {
 				if tc.game == "connect4" {
 					e = connect4Or(t, g)
 				}
-				p := newPUCT(t, g, 400, e, ev.rollout)
+				p, err := ai.NewPUCT(g, e, ai.PUCTConfig{Iterations: 400, C: 1, Temp: 0.1, Rollout: ev.rollout, Cutoff: 10, Solver: ev.solver})
+				if err != nil {
+					t.Fatal(err)
+				}
 				for seed := range uint64(5) {
 					if got := p.Choose(st, st.Legal(nil), game.NewRNG(7, seed)); got != tc.want {
 						t.Errorf("seed %d: played %s, want %s in\n%s", seed, st.MoveString(got), st.MoveString(tc.want), st)
@@ -147,6 +151,15 @@ func TestPUCTDeterministic(t *testing.T) {
 				if !slices.EqualFunc(a, b, slices.Equal) || !slices.EqualFunc(a, c, slices.Equal) {
 					t.Errorf("rollout %v: the same seeds gave different games", rollout)
 				}
+			}
+			// The solver (which acts in two-seat games without chance or
+			// hidden information) too.
+			p := newSolverPUCT(t, g, 30, ev, true)
+			_, _, a := playMatch(t, g, p, 2, 3)
+			_, _, b := playMatch(t, g, p, 2, 3)
+			_, _, c := playMatch(t, g, newSolverPUCT(t, g, 30, ev, true), 2, 3)
+			if !slices.EqualFunc(a, b, slices.Equal) || !slices.EqualFunc(a, c, slices.Equal) {
+				t.Errorf("solver: the same seeds gave different games")
 			}
 		})
 	}
