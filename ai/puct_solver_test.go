@@ -217,3 +217,25 @@ func TestPUCTSolverForcedWin(t *testing.T) {
 		}
 	}
 }
+
+// TestPUCTSolverSpec: solver= is off unless asked for, and a spec stored
+// before it existed keeps its canonical form and so its meaning.
+func TestPUCTSolverSpec(t *testing.T) {
+	g := modelTestGame(t, "connect4")
+	raw := connect4Model(t, g).Canonical()
+	src := func(string) ([]byte, error) { return raw, nil }
+	const stored = "ai:iterations=200,c=100,cutoff=10,temp=10,expand=1,rollout=50,file=m.json"
+	for spec, want := range map[string]string{
+		"ai:file=m.json":                         stored, // as stored before solver=
+		"ai:solver=0,file=m.json":                stored,
+		"ai:solver=1,iterations=200,file=m.json": "ai:iterations=200,c=100,cutoff=10,temp=10,expand=1,rollout=50,solver=1,file=m.json",
+	} {
+		l, err := ai.ParseLineupWith(spec, g, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ai.SeatSpecs(l.String())[0]; got != want {
+			t.Errorf("%s: canonical %q, want %q", spec, got, want)
+		}
+	}
+}
