@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -28,6 +29,18 @@ const (
 	// are not learned from; the log loss on them is reported.
 	heldOutPercent = 10
 )
+
+// N-tuple table layouts for Settings.NTupleTables.
+const (
+	TablesShared = "shared" // one set of tables, read by every seat as mine/theirs
+	TablesSeat   = "seat"   // one set per seat
+)
+
+// DefaultTables returns the table layout an n-tuple run of g uses by
+// default.
+func DefaultTables(g game.Game) string {
+	return TablesShared
+}
 
 // DefaultModel returns the model kind a game trains by default: n-tuple
 // networks for games with a board and perfect information, the linear
@@ -77,7 +90,7 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.Window == 0 {
 			s.Window = DefaultWindow
 		}
-		s.Lambda, s.Alpha, s.NTupleWeights = 0, 0, 0
+		s.Lambda, s.Alpha, s.NTupleWeights, s.NTupleTables = 0, 0, 0, ""
 	case ModelNTuple:
 		if !ntupleReadable(g.Structure()) {
 			return fmt.Errorf("%w: %s has no board (or hidden information); train it with --model linear", ErrSettings, g.Spec())
@@ -94,6 +107,17 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.NTupleWeights == 0 {
 			s.NTupleWeights = ntuple.DefaultWeights
 		}
+		if s.NTupleTables == "" {
+			switch {
+			case stored != nil && stored.Model == ModelNTuple:
+				s.NTupleTables = cmp.Or(stored.NTupleTables, TablesShared)
+			default:
+				s.NTupleTables = DefaultTables(g)
+			}
+		}
+		if s.NTupleTables != TablesShared && s.NTupleTables != TablesSeat {
+			return fmt.Errorf("%w: unknown n-tuple table layout %q (%s or %s)", ErrSettings, s.NTupleTables, TablesShared, TablesSeat)
+		}
 		if s.Lambda < 0 || s.Lambda > 1 || s.Alpha < 0 {
 			return fmt.Errorf("%w: lambda %v must be in 0..1 and alpha %v positive", ErrSettings, s.Lambda, s.Alpha)
 		}
@@ -105,9 +129,21 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 
 // initialModel is iteration 0 of an n-tuple run: the generated network with
 // zero weights, which plays the first iteration when no players are given.
+// Seat tables share the weights budget: each seat's set has the tuples a
+// shared network of 1/seats of the budget would have.
 func initialModel(g game.Game, s Settings) (*ai.Model, error) {
-	net, err := ntuple.Generate(g.Structure(), s.Seed, s.NTupleWeights)
+	if s.NTupleTables != TablesSeat {
+		net, err := ntuple.Generate(g.Structure(), s.Seed, s.NTupleWeights)
+		if err != nil {
+			return nil, err
+		}
+		return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, NTuple: net}, nil
+	}
+	net, err := ntuple.Generate(g.Structure(), s.Seed, max(1, s.NTupleWeights/g.Players()))
 	if err != nil {
+		return nil, err
+	}
+	if net, err = net.SeatTables(g.Players()); err != nil {
 		return nil, err
 	}
 	return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, NTuple: net}, nil
