@@ -66,21 +66,6 @@ func seatModel(t testing.TB, spec string, seed uint64) *ai.Model {
 	return m
 }
 
-// playableModel is seatModel reading playable cells apart (connect four).
-func playableModel(t testing.TB, seed uint64) *ai.Model {
-	t.Helper()
-	g := modelTestGame(t, "connect4")
-	n, err := ntuple.GenerateWith(g.Structure(), seed, ntuple.Options{Seats: 2, Playable: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := game.NewRNG(seed, 11)
-	for i := range n.Weights {
-		n.Weights[i] = float32(rng.Float64()-0.5) / 4
-	}
-	return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, Intercept: 0.1, NTuple: n}
-}
-
 // TestNTupleSeatModel: a model with seat tables survives ai.json, rates a
 // position for a seat through that seat's set (the afterstate of its own
 // move) and 1 minus the other seat's value when it is to move, without

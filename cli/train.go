@@ -33,7 +33,6 @@ type trainCmd struct {
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
 	NTupleTables      string  `name:"ntuple-tables" default:"auto" enum:"auto,shared,seat" help:"ntuple: shared (one set of tables, every seat's position read as mine/theirs) or seat (one set per seat, the weights split among them); auto: shared (or, resuming, the stored choice)."`
-	NTuplePlayable    bool    `name:"ntuple-playable" help:"ntuple: read the empty cells a move can fill now as a cell state of their own (boards with gravity: connect four)."`
 	Yardstick         string  `help:"Opponent every iteration's model is measured against once stored, e.g. mcts:iterations=200: paired games in an eval stage of the DB, the same games for every iteration; one line per iteration (score, Wilson 95 %), stored for 'simpipe report'. Default: none; may be added to an existing training DB." placeholder:"SPEC"`
 	YardstickGames    uint64  `name:"yardstick-games" default:"200" help:"Games per iteration against --yardstick (pairs with seats swapped)."`
 	YardstickPlayer   string  `name:"yardstick-player" default:"greedy" help:"How the iteration's model plays against --yardstick (file= the model is added), e.g. ai:iterations=200,cutoff=0."`
@@ -97,8 +96,8 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
 		Model: kind, Lambda: c.Lambda, Alpha: c.Alpha, NTupleWeights: c.NTupleWeights,
-		NTupleTables: tables, NTuplePlayable: c.NTuplePlayable,
-		Yardstick: c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
+		NTupleTables: tables,
+		Yardstick:    c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
 	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: Version, Log: s.err, Progress: prog})
 	rep.stop()
 	switch {

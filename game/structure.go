@@ -48,11 +48,6 @@ type Structure struct {
 	// with the identity is a group. Names are the Symmetry constants; see
 	// Structure.SymmetryMap.
 	Symmetries []string `json:"symmetries,omitempty"`
-	// Gravity is true when a piece drops down its column to the lowest
-	// empty cell (row Rows-1 is the bottom), as in connect four: the empty
-	// cells a move can fill are those of the bottom row and those right
-	// above a piece.
-	Gravity bool `json:"gravity,omitempty"`
 }
 
 // Symmetry names. Cell (r, c) of a Rows×Cols board maps to:

@@ -90,7 +90,7 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.Window == 0 {
 			s.Window = DefaultWindow
 		}
-		s.Lambda, s.Alpha, s.NTupleWeights, s.NTupleTables, s.NTuplePlayable = 0, 0, 0, "", false
+		s.Lambda, s.Alpha, s.NTupleWeights, s.NTupleTables = 0, 0, 0, ""
 	case ModelNTuple:
 		if !ntupleReadable(g.Structure()) {
 			return fmt.Errorf("%w: %s has no board (or hidden information); train it with --model linear", ErrSettings, g.Spec())
@@ -118,9 +118,6 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.NTupleTables != TablesShared && s.NTupleTables != TablesSeat {
 			return fmt.Errorf("%w: unknown n-tuple table layout %q (%s or %s)", ErrSettings, s.NTupleTables, TablesShared, TablesSeat)
 		}
-		if s.NTuplePlayable && !g.Structure().Gravity {
-			return fmt.Errorf("%w: playable cells need a board with gravity (connect four), not %s", ErrSettings, g.Spec())
-		}
 		if s.Lambda < 0 || s.Lambda > 1 || s.Alpha < 0 {
 			return fmt.Errorf("%w: lambda %v must be in 0..1 and alpha %v positive", ErrSettings, s.Lambda, s.Alpha)
 		}
@@ -135,12 +132,18 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 // Seat tables share the weights budget: each seat's set has the tuples a
 // shared network of 1/seats of the budget would have.
 func initialModel(g game.Game, s Settings) (*ai.Model, error) {
-	o := ntuple.Options{Weights: s.NTupleWeights, Playable: s.NTuplePlayable}
-	if s.NTupleTables == TablesSeat {
-		o.Seats = g.Players()
+	if s.NTupleTables != TablesSeat {
+		net, err := ntuple.Generate(g.Structure(), s.Seed, s.NTupleWeights)
+		if err != nil {
+			return nil, err
+		}
+		return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, NTuple: net}, nil
 	}
-	net, err := ntuple.GenerateWith(g.Structure(), s.Seed, o)
+	net, err := ntuple.Generate(g.Structure(), s.Seed, max(1, s.NTupleWeights/g.Players()))
 	if err != nil {
+		return nil, err
+	}
+	if net, err = net.SeatTables(g.Players()); err != nil {
 		return nil, err
 	}
 	return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, NTuple: net}, nil

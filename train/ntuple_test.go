@@ -182,28 +182,3 @@ func float32Bytes(w []float32) []byte {
 	b, _ := json.Marshal(w)
 	return b
 }
-
-// TestNTuplePlayable trains connect four reading playable cells apart:
-// the same model for 1 and 2 workers; a board without gravity is refused.
-func TestNTuplePlayable(t *testing.T) {
-	g := mustGame(t, "connect4")
-	s := Settings{Game: "connect4", Iterations: 2, GamesPerIteration: 300, Seed: 5, MaxActions: 1000, NTupleWeights: 5000, Lambda: 0.5, NTupleTables: TablesSeat, NTuplePlayable: true}
-	var models [2][]byte
-	for w := 1; w <= 2; w++ {
-		m, err := Run(context.Background(), openTestDB(t, "t.db"), g, s, Options{Workers: w})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !m.NTuple.Playable || m.NTuple.States != 4 {
-			t.Fatalf("playable %v, %d states", m.NTuple.Playable, m.NTuple.States)
-		}
-		models[w-1] = m.Canonical()
-	}
-	if !bytes.Equal(models[0], models[1]) {
-		t.Fatal("1 and 2 workers trained different models")
-	}
-	s.Game = "othello"
-	if _, err := Run(context.Background(), openTestDB(t, "o.db"), mustGame(t, "othello"), s, Options{Workers: 1}); err == nil {
-		t.Fatal("playable cells accepted for othello")
-	}
-}

@@ -78,9 +78,6 @@ type Settings struct {
 	// DefaultTables (or, resuming, the stored choice; settings stored
 	// before seat tables have none and are shared).
 	NTupleTables string `json:"ntuple_tables,omitempty"`
-	// NTuplePlayable gives the empty cells a move can fill now a cell
-	// state of their own (boards with gravity: connect four).
-	NTuplePlayable bool `json:"ntuple_playable,omitempty"`
 	// Yardstick, when not empty, is the opponent (a player spec) every
 	// iteration's model is measured against once it is stored:
 	// YardstickGames games (paired, seats swapped) of YardstickPlayer with

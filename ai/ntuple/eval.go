@@ -21,12 +21,8 @@ type Eval struct {
 	net    *Network
 	cells  int
 	setLen int32 // weights of one table set; seat k's set starts at k·setLen
-	// gravity: the network reads playable empty cells (Network.Playable)
-	// on a board of cols columns.
-	gravity bool
-	cols    int
-	pieces  int
-	table   []int32 // image k's table offset in Network.Weights
+	pieces int
+	table  []int32 // image k's table offset in Network.Weights
 	// Cell c is in the images cellImg[cellOff[c]:cellOff[c+1]], with the
 	// stride cellStride[...] of its digit in each.
 	cellOff    []int32
@@ -60,8 +56,7 @@ func Compile(n *Network, s game.Structure) (*Eval, error) {
 		return nil, err
 	}
 	cells := s.Cells()
-	e := &Eval{net: n, cells: cells, pieces: max(1, len(s.Pieces)), codes: make([]uint8, (cells+7)/8*8), setLen: int32(n.SetSize()),
-		gravity: n.Playable, cols: s.Cols}
+	e := &Eval{net: n, cells: cells, pieces: max(1, len(s.Pieces)), codes: make([]uint8, (cells+7)/8*8), setLen: int32(n.SetSize())}
 	perms := [][]int{nil} // the identity
 	for _, name := range n.Symmetries {
 		perms = append(perms, s.SymmetryMap(name))
@@ -102,9 +97,6 @@ func Compile(n *Network, s game.Structure) (*Eval, error) {
 			}
 			e.rel[seat][code] = e.state(owner, piece, reader)
 		}
-		if e.gravity {
-			e.rel[seat][playableCode] = uint8(n.States - 1)
-		}
 	}
 	e.cur, _ = e.view(0)
 	return e, nil
@@ -125,47 +117,6 @@ func (e *Eval) state(owner, piece, seat int) uint8 {
 	}
 }
 
-// playableCode marks, among game.CellCoder codes, an empty cell a move can
-// fill now (Network.Playable); CellCoder codes are far smaller.
-const playableCode = 255
-
-// readCodes loads st's codes into e.codes, with the playable empty cells
-// marked when the network reads them.
-func (e *Eval) readCodes(cc game.CellCoder) {
-	codes := e.codes[:e.cells]
-	cc.CellCodes(codes)
-	if !e.gravity {
-		return
-	}
-	// In cell order, so the cell below is still unmarked when read.
-	bottom := e.cells - e.cols
-	for i := range bottom {
-		if codes[i] == 0 && codes[i+e.cols] != 0 {
-			codes[i] = playableCode
-		}
-	}
-	for i := bottom; i < e.cells; i++ {
-		if codes[i] == 0 {
-			codes[i] = playableCode
-		}
-	}
-}
-
-// cellState is the state of cell i of st as seat sees it, read through
-// Cell.
-func (e *Eval) cellState(st game.BoardState, i, seat int) uint8 {
-	o, piece := st.Cell(i)
-	if o < 0 && e.gravity {
-		if i >= e.cells-e.cols {
-			return uint8(e.net.States - 1)
-		}
-		if below, _ := st.Cell(i + e.cols); below >= 0 {
-			return uint8(e.net.States - 1)
-		}
-	}
-	return e.state(o, piece, seat)
-}
-
 // Images returns the number of table reads per evaluation: tuples times
 // symmetries (the identity included).
 func (e *Eval) Images() int { return len(e.table) }
@@ -176,7 +127,7 @@ func (e *Eval) Read(st game.BoardState, seat int) {
 	v, seat := e.view(seat)
 	e.cur = v
 	if cc, ok := st.(game.CellCoder); ok {
-		e.readCodes(cc)
+		cc.CellCodes(e.codes[:e.cells])
 		rel := &e.rel[game.MaxPlayers]
 		if seat >= 0 {
 			rel = &e.rel[seat]
@@ -208,7 +159,8 @@ func (e *Eval) Read(st game.BoardState, seat int) {
 	}
 	v.codesOK = false
 	for i := range v.board {
-		if s := e.cellState(st, i, seat); s != v.board[i] {
+		o, piece := st.Cell(i)
+		if s := e.state(o, piece, seat); s != v.board[i] {
 			e.set(v, i, s)
 		}
 	}
@@ -289,7 +241,7 @@ func (e *Eval) ReadKeep(st game.BoardState, seat int) {
 	start := len(e.kept)
 	e.kept = append(e.kept, v.idx...)
 	idx := e.kept[start:]
-	e.readCodes(cc)
+	cc.CellCodes(e.codes[:e.cells])
 	rel := &e.rel[game.MaxPlayers]
 	if seat >= 0 {
 		rel = &e.rel[seat]

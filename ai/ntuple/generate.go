@@ -1,7 +1,6 @@
 package ntuple
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,37 +29,13 @@ const (
 // has at most 6,561 weights (8 cells of 3 states, 5 cells of 5). The same
 // structure, seed and budget give the same network.
 func Generate(s game.Structure, seed uint64, budget int) (*Network, error) {
-	return GenerateWith(s, seed, Options{Weights: budget})
-}
-
-// Options are the choices of GenerateWith.
-type Options struct {
-	// Weights is the budget of all the tables (DefaultWeights when 0).
-	Weights int
-	// Seats ≥ 2 gives every seat its own set of tables (Network.Seats),
-	// each with the tuples of a shared network of Weights/Seats.
-	Seats int
-	// Playable gives the cells a move can fill now a state of their own
-	// (Network.Playable); the board must have gravity.
-	Playable bool
-}
-
-// GenerateWith is Generate with the layout o.
-func GenerateWith(s game.Structure, seed uint64, o Options) (*Network, error) {
 	if s.Topology == game.NoBoard || s.Cells() == 0 {
 		return nil, ErrNoBoard
 	}
-	if o.Playable && !s.Gravity {
-		return nil, errors.New("ntuple: a playable-cell state on a board without gravity")
-	}
-	budget := o.Weights
 	if budget <= 0 {
 		budget = DefaultWeights
 	}
-	if o.Seats >= 2 {
-		budget = max(1, budget/o.Seats)
-	}
-	n := &Network{States: CellStates(s) + b2i(o.Playable), Symmetries: slices.Clone(s.Symmetries), Playable: o.Playable}
+	n := &Network{States: CellStates(s), Symmetries: slices.Clone(s.Symmetries)}
 	longest := minLen
 	for longest < maxLen && n.TableSize(longest+1) <= maxTable {
 		longest++
@@ -119,9 +94,6 @@ func GenerateWith(s game.Structure, seed uint64, o Options) (*Network, error) {
 		}
 	}
 	n.Weights = make([]float32, n.Size())
-	if o.Seats >= 2 {
-		return n.SeatTables(o.Seats)
-	}
 	return n, nil
 }
 

@@ -20,8 +20,7 @@ import (
 // Network is an n-tuple network: tuples of cells, each with a table of
 // States^len(tuple) weights. A cell holds one of States values as the
 // reading seat sees it: 0 empty, 1+p its own piece of kind p, 1+P+p another
-// seat's piece of kind p, P being the number of piece kinds (at least one),
-// and with Playable 1+2P for an empty cell a move can fill now.
+// seat's piece of kind p, P being the number of piece kinds (at least one).
 // The table of a tuple is read through the tuple itself and through its
 // image under every one of Symmetries; the first cell of a tuple is the
 // least significant digit of the index.
@@ -43,11 +42,6 @@ type Network struct {
 	Tuples     [][]int
 	// Seats is the number of table sets (0 or 1: one shared set).
 	Seats int
-	// Playable, for a board with game.Structure.Gravity, gives the empty
-	// cells a move can fill now a state of their own, the last one
-	// (States is CellStates+1): in connect four a threat on a cell that
-	// can be filled now is worth more than one up in the air.
-	Playable bool
 	// Weights holds the tables one after another, in tuple order; with
 	// seat tables, seat 0's set, then seat 1's, and so on.
 	Weights []float32
@@ -114,10 +108,8 @@ func (n *Network) Check(s game.Structure) error {
 		return ErrNoBoard
 	case n.Seats < 0 || n.Seats > game.MaxPlayers:
 		return fmt.Errorf("ntuple: %d seat tables, want 0..%d", n.Seats, game.MaxPlayers)
-	case n.Playable && !s.Gravity:
-		return errors.New("ntuple: a playable-cell state on a board without gravity")
-	case n.States != CellStates(s)+b2i(n.Playable):
-		return fmt.Errorf("ntuple: %d cell states, the game has %d", n.States, CellStates(s)+b2i(n.Playable))
+	case n.States != CellStates(s):
+		return fmt.Errorf("ntuple: %d cell states, the game has %d", n.States, CellStates(s))
 	case len(n.Weights) != n.Size():
 		return fmt.Errorf("ntuple: %d weights for tables of %d", len(n.Weights), n.Size())
 	}
@@ -144,13 +136,6 @@ func (n *Network) Check(s game.Structure) error {
 	return nil
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // MaxTuple is the most cells a tuple may have.
 const MaxTuple = 10
 
@@ -162,14 +147,13 @@ type networkJSON struct {
 	Symmetries []string `json:"symmetries,omitempty"`
 	Tuples     []string `json:"tuples"`
 	// Seats is absent for a shared set (files from before seat tables).
-	Seats    int    `json:"seats,omitempty"`
-	Playable bool   `json:"playable,omitempty"`
-	Weights  string `json:"weights"`
+	Seats   int    `json:"seats,omitempty"`
+	Weights string `json:"weights"`
 }
 
 // MarshalJSON encodes n compactly; equal networks give equal bytes.
 func (n *Network) MarshalJSON() ([]byte, error) {
-	j := networkJSON{States: n.States, Symmetries: n.Symmetries, Tuples: make([]string, len(n.Tuples)), Seats: n.Seats, Playable: n.Playable}
+	j := networkJSON{States: n.States, Symmetries: n.Symmetries, Tuples: make([]string, len(n.Tuples)), Seats: n.Seats}
 	for i, t := range n.Tuples {
 		s := make([]string, len(t))
 		for k, c := range t {
@@ -195,7 +179,7 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 	if err != nil || len(raw)%4 != 0 {
 		return errors.New("ntuple: weights are not base64 of float32 values")
 	}
-	*n = Network{States: j.States, Symmetries: j.Symmetries, Tuples: make([][]int, len(j.Tuples)), Seats: j.Seats, Playable: j.Playable, Weights: make([]float32, len(raw)/4)}
+	*n = Network{States: j.States, Symmetries: j.Symmetries, Tuples: make([][]int, len(j.Tuples)), Seats: j.Seats, Weights: make([]float32, len(raw)/4)}
 	for i, s := range j.Tuples {
 		for _, f := range strings.Fields(s) {
 			c, err := strconv.Atoi(f)
@@ -213,7 +197,7 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 
 // Clone returns a deep copy of n.
 func (n *Network) Clone() *Network {
-	c := &Network{States: n.States, Symmetries: append([]string(nil), n.Symmetries...), Seats: n.Seats, Playable: n.Playable, Weights: append([]float32(nil), n.Weights...)}
+	c := &Network{States: n.States, Symmetries: append([]string(nil), n.Symmetries...), Seats: n.Seats, Weights: append([]float32(nil), n.Weights...)}
 	for _, t := range n.Tuples {
 		c.Tuples = append(c.Tuples, append([]int(nil), t...))
 	}

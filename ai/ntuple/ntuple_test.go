@@ -117,31 +117,12 @@ func randomize(n *ntuple.Network, seed uint64) {
 	}
 }
 
-// randomPlayableNet is randomSeatNet with a state of its own for the
-// playable empty cells, nil for a board without gravity.
-func randomPlayableNet(t *testing.T, s game.Structure, seed uint64) *ntuple.Network {
-	t.Helper()
-	if !s.Gravity {
-		return nil
-	}
-	n, err := ntuple.GenerateWith(s, seed, ntuple.Options{Weights: 20000, Seats: 2, Playable: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !n.Playable || n.Seats != 2 || n.States != ntuple.CellStates(s)+1 || len(n.Weights) > 20000 {
-		t.Fatalf("playable %v, %d seats, %d states, %d weights", n.Playable, n.Seats, n.States, len(n.Weights))
-	}
-	randomize(n, seed)
-	return n
-}
-
-// layouts are the table layouts the tests run over: one shared set, one
-// set per seat, and (on boards with gravity) one per seat reading playable
-// cells apart.
+// layouts are the table layouts the tests run over: one shared set and
+// one set per seat.
 var layouts = []struct {
 	name string
 	net  func(*testing.T, game.Structure, uint64) *ntuple.Network
-}{{"shared", randomNet}, {"seat", randomSeatNet}, {"playable", randomPlayableNet}}
+}{{"shared", randomNet}, {"seat", randomSeatNet}}
 
 func randomBoard(rng *game.RNG, cells int) board {
 	b := make(board, cells)
@@ -152,7 +133,7 @@ func randomBoard(rng *game.RNG, cells int) board {
 }
 
 func TestSumMatchesNaive(t *testing.T) {
-	for _, l := range layouts[:2] {
+	for _, l := range layouts {
 		n := l.net(t, small, 3)
 		e, err := ntuple.Compile(n, small)
 		if err != nil {
@@ -259,7 +240,7 @@ func TestOldJSON(t *testing.T) {
 // the same value: the tables are read through every image.
 func TestSymmetricSharing(t *testing.T) {
 	for _, s := range []game.Structure{small, {Topology: game.HexGrid, Rows: 4, Cols: 4, Symmetries: []string{game.Rotate180}}} {
-		for _, l := range layouts[:2] {
+		for _, l := range layouts {
 			testSymmetricSharing(t, s, l.net(t, s, 5))
 		}
 	}
@@ -298,7 +279,7 @@ func testSymmetricSharing(t *testing.T, s game.Structure, n *ntuple.Network) {
 func TestEvaluateDoesNotAllocate(t *testing.T) {
 	s := connect4.Game{}.Structure()
 	for _, l := range layouts {
-		e, err := ntuple.Compile(l.net(t, s, 1), s) // connect four: every layout
+		e, err := ntuple.Compile(l.net(t, s, 1), s)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,7 +36,7 @@ func (Game) Structure() game.Structure {
 	return game.Structure{
 		Topology: game.Square, Rows: rows, Cols: cols,
 		Pieces: []string{"disc"}, Goals: []string{"line"},
-		Symmetries: []string{game.MirrorLR}, Gravity: true,
+		Symmetries: []string{game.MirrorLR},
 	}
 }
 
