@@ -32,7 +32,7 @@ type trainCmd struct {
 	Lambda            float64 `default:"0.5" help:"ntuple: TD(λ) parameter, 0..1 (1: learn from game outcomes only)."`
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
-	NTupleTables      string  `name:"ntuple-tables" default:"auto" enum:"auto,shared,seat" help:"ntuple: shared (one set of tables, every seat's position read as mine/theirs) or seat (one set per seat, the weights split among them); auto: shared (or, resuming, the stored choice)."`
+	NTupleTables      string  `name:"ntuple-tables" default:"auto" enum:"auto,shared,seat" help:"ntuple: shared (one set of tables, every seat's position read as mine/theirs) or seat (one set per seat, the weights split among them); auto: seat for two-seat games won by connecting edges (hex), shared for the others (or, resuming, the stored choice)."`
 	Yardstick         string  `help:"Opponent every iteration's model is measured against once stored, e.g. mcts:iterations=200: paired games in an eval stage of the DB, the same games for every iteration; one line per iteration (score, Wilson 95 %), stored for 'simpipe report'. Default: none; may be added to an existing training DB." placeholder:"SPEC"`
 	YardstickGames    uint64  `name:"yardstick-games" default:"200" help:"Games per iteration against --yardstick (pairs with seats swapped)."`
 	YardstickPlayer   string  `name:"yardstick-player" default:"greedy" help:"How the iteration's model plays against --yardstick (file= the model is added), e.g. ai:iterations=200,cutoff=0."`

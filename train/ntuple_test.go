@@ -182,3 +182,11 @@ func float32Bytes(w []float32) []byte {
 	b, _ := json.Marshal(w)
 	return b
 }
+
+func TestDefaultTables(t *testing.T) {
+	for spec, want := range map[string]string{"hex:size=7": TablesSeat, "connect4": TablesShared, "othello": TablesShared, "breakthrough": TablesShared} {
+		if got := DefaultTables(mustGame(t, spec)); got != want {
+			t.Errorf("%s: %s, want %s", spec, got, want)
+		}
+	}
+}
