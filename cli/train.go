@@ -20,7 +20,7 @@ type trainCmd struct {
 	Game              string  `required:"" help:"Game spec." placeholder:"SPEC"`
 	Iterations        int     `required:"" help:"Training iterations (self-play stage, then fit)."`
 	GamesPerIteration uint64  `name:"games-per-iteration" required:"" help:"Games played in each iteration." placeholder:"N"`
-	Model             string  `default:"auto" enum:"auto,ntuple,linear" help:"Model kind: ntuple (n-tuple network learned by TD(λ), for board games) or linear (logistic model over generated features); auto: ntuple for games with a board and no hidden information, except games won by connecting edges (hex), linear for the others (or, resuming, the stored kind)."`
+	Model             string  `default:"auto" enum:"auto,ntuple,linear" help:"Model kind: ntuple (n-tuple network learned by TD(λ), for board games) or linear (logistic model over generated features); auto: ntuple for games with a board and no hidden information, linear for the others (or, resuming, the stored kind)."`
 	Players           string  `help:"Players of the first iteration (default: mcts:iterations=200 for linear; for ntuple the guided player on the untrained network)." placeholder:"SPEC"`
 	Guided            string  `help:"Players of later iterations; file= the previous iteration's model is added (default: mcts:iterations=200 for linear, greedy:explore=10 for ntuple)." placeholder:"SPEC"`
 	Seed              uint64  `default:"1" help:"Seed; iteration k plays with seed+k-1."`

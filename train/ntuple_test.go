@@ -183,6 +183,14 @@ func float32Bytes(w []float32) []byte {
 	return b
 }
 
+func TestDefaultModel(t *testing.T) {
+	for spec, want := range map[string]string{"hex:size=7": ModelNTuple, "connect4": ModelNTuple, "pig": ModelLinear, "gofish": ModelLinear} {
+		if got := DefaultModel(mustGame(t, spec)); got != want {
+			t.Errorf("%s: %s, want %s", spec, got, want)
+		}
+	}
+}
+
 func TestDefaultTables(t *testing.T) {
 	for spec, want := range map[string]string{"hex:size=7": TablesSeat, "connect4": TablesShared, "othello": TablesShared, "breakthrough": TablesShared} {
 		if got := DefaultTables(mustGame(t, spec)); got != want {
