@@ -49,6 +49,9 @@ func (m *Model) evaluator(g game.Game) (*modelEvaluator, error) {
 		if m.NTuple == nil {
 			return nil, fmt.Errorf("n-tuple model without a network")
 		}
+		if sets := m.NTuple.Sets(); sets != 1 && sets != g.Players() {
+			return nil, fmt.Errorf("n-tuple model has %d seat tables for %d seats", sets, g.Players())
+		}
 		if e.nt, err = ntuple.Compile(m.NTuple, g.Structure()); err != nil {
 			return nil, err
 		}

@@ -49,6 +49,80 @@ func ntupleModel(t testing.TB, spec string, seed uint64) *ai.Model {
 	return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, Intercept: 0.1, NTuple: n}
 }
 
+// seatModel is ntupleModel with one set of tables per seat, each weight
+// drawn on its own.
+func seatModel(t testing.TB, spec string, seed uint64) *ai.Model {
+	t.Helper()
+	m := ntupleModel(t, spec, seed)
+	n, err := m.NTuple.SeatTables(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := game.NewRNG(seed, 10)
+	for i := range n.Weights {
+		n.Weights[i] = float32(rng.Float64()-0.5) / 4
+	}
+	m.NTuple = n
+	return m
+}
+
+// TestNTupleSeatModel: a model with seat tables survives ai.json, rates a
+// position for a seat through that seat's set (the afterstate of its own
+// move) and 1 minus the other seat's value when it is to move, without
+// allocating; a model with more sets than seats is refused.
+func TestNTupleSeatModel(t *testing.T) {
+	for _, spec := range []string{"connect4", "hex:size=7"} {
+		m := seatModel(t, spec, 4)
+		b := m.Canonical()
+		back, err := ai.ParseModel(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(back.Canonical(), b) || back.NTuple.Seats != 2 {
+			t.Fatalf("%s: round trip changed the model (seats %d)", spec, back.NTuple.Seats)
+		}
+		g := modelTestGame(t, spec)
+		ev, err := back.Evaluator(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := back.NTuple.SetSize()
+		st := g.NewState()
+		var legal []game.Move
+		for ply := 0; ply < 6 && !st.Terminal(); ply++ {
+			mover := st.ToMove()
+			legal = st.Legal(legal[:0])
+			st.Apply(legal[(ply*3)%len(legal)])
+			e, _ := ntuple.Compile(back.NTuple, g.Structure())
+			e.Read(st.(game.BoardState), mover)
+			var z float32
+			for _, i := range e.Active(nil) {
+				if i < int32(mover*set) || i >= int32((mover+1)*set) {
+					t.Fatalf("%s: seat %d read weight %d outside its set", spec, mover, i)
+				}
+				z += back.NTuple.Weights[i]
+			}
+			want := ntuple.Sigmoid(0.1 + float64(z))
+			if v := ev.Evaluate(st, mover); math.Abs(v-want) > 1e-12 {
+				t.Errorf("%s ply %d: Evaluate %v, seat %d's set %v", spec, ply, v, mover, want)
+			}
+			if v := ev.Evaluate(st, 1-mover); math.Abs(v-(1-want)) > 1e-12 {
+				t.Errorf("%s ply %d: the seat to move %v, want %v", spec, ply, v, 1-want)
+			}
+			if a := testing.AllocsPerRun(20, func() { ev.Evaluate(st, 0); ev.Evaluate(st, 1) }); a != 0 {
+				t.Errorf("%s: Evaluate allocates %v times", spec, a)
+			}
+		}
+		three := *back
+		three.NTuple = back.NTuple.Clone()
+		three.NTuple.Seats = 3
+		three.NTuple.Weights = append(three.NTuple.Weights, three.NTuple.Weights[:set]...)
+		if _, err := three.Evaluator(g); err == nil || !strings.Contains(err.Error(), "3 seat tables for 2 seats") {
+			t.Errorf("%s: 3 seat tables for 2 seats: %v", spec, err)
+		}
+	}
+}
+
 func TestNTupleModel(t *testing.T) {
 	for _, spec := range []string{"connect4", "hex:size=7"} {
 		m := ntupleModel(t, spec, 1)

@@ -53,7 +53,7 @@ func TestPUCTFastPaths(t *testing.T) {
 			pg := plainGame{g}
 			mixed := ntupleModel(t, spec, 2) // n-tuples and features
 			mixed.Features, mixed.Weights = linearModel(g).Features, linearModel(g).Weights
-			for _, m := range []*ai.Model{ntupleModel(t, spec, 1), linearModel(g), mixed} {
+			for _, m := range []*ai.Model{ntupleModel(t, spec, 1), linearModel(g), mixed, seatModel(t, spec, 5)} {
 				search := func(g game.Game, plain bool) *ai.PUCT {
 					ev, err := m.Evaluator(g)
 					if err != nil {
@@ -98,7 +98,7 @@ func TestPUCTFastPaths(t *testing.T) {
 func TestGreedyBatch(t *testing.T) {
 	for _, spec := range []string{"connect4", "hex:size=5", "othello"} {
 		g := mctsGame(t, spec)
-		for _, m := range []*ai.Model{ntupleModel(t, spec, 3), linearModel(g)} {
+		for _, m := range []*ai.Model{ntupleModel(t, spec, 3), linearModel(g), seatModel(t, spec, 6)} {
 			greedy, err := ai.NewGreedy(g, m)
 			if err != nil {
 				t.Fatal(err)

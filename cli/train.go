@@ -20,7 +20,7 @@ type trainCmd struct {
 	Game              string  `required:"" help:"Game spec." placeholder:"SPEC"`
 	Iterations        int     `required:"" help:"Training iterations (self-play stage, then fit)."`
 	GamesPerIteration uint64  `name:"games-per-iteration" required:"" help:"Games played in each iteration." placeholder:"N"`
-	Model             string  `default:"auto" enum:"auto,ntuple,linear" help:"Model kind: ntuple (n-tuple network learned by TD(λ), for board games) or linear (logistic model over generated features); auto: ntuple for games with a board and no hidden information, except games won by connecting edges (hex), linear for the others (or, resuming, the stored kind)."`
+	Model             string  `default:"auto" enum:"auto,ntuple,linear" help:"Model kind: ntuple (n-tuple network learned by TD(λ), for board games) or linear (logistic model over generated features); auto: ntuple for games with a board and no hidden information, linear for the others (or, resuming, the stored kind)."`
 	Players           string  `help:"Players of the first iteration (default: mcts:iterations=200 for linear; for ntuple the guided player on the untrained network)." placeholder:"SPEC"`
 	Guided            string  `help:"Players of later iterations; file= the previous iteration's model is added (default: mcts:iterations=200 for linear, greedy:explore=10 for ntuple)." placeholder:"SPEC"`
 	Seed              uint64  `default:"1" help:"Seed; iteration k plays with seed+k-1."`
@@ -32,6 +32,7 @@ type trainCmd struct {
 	Lambda            float64 `default:"0.5" help:"ntuple: TD(λ) parameter, 0..1 (1: learn from game outcomes only)."`
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
+	NTupleTables      string  `name:"ntuple-tables" default:"auto" enum:"auto,shared,seat" help:"ntuple: shared (one set of tables, every seat's position read as mine/theirs) or seat (one set per seat, the weights split among them); auto: seat for two-seat games won by connecting edges (hex), shared for the others (or, resuming, the stored choice)."`
 	Yardstick         string  `help:"Opponent every iteration's model is measured against once stored, e.g. mcts:iterations=200: paired games in an eval stage of the DB, the same games for every iteration; one line per iteration (score, Wilson 95 %), stored for 'simpipe report'. Default: none; may be added to an existing training DB." placeholder:"SPEC"`
 	YardstickGames    uint64  `name:"yardstick-games" default:"200" help:"Games per iteration against --yardstick (pairs with seats swapped)."`
 	YardstickPlayer   string  `name:"yardstick-player" default:"greedy" help:"How the iteration's model plays against --yardstick (file= the model is added), e.g. ai:iterations=200,cutoff=0."`
@@ -73,6 +74,10 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 	if kind == "auto" {
 		kind = ""
 	}
+	tables := c.NTupleTables
+	if tables == "auto" {
+		tables = ""
+	}
 	if dir := filepath.Dir(c.Output); dir != "" {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			return usageErr(fmt.Errorf("-o %s: directory %s does not exist", c.Output, dir))
@@ -91,7 +96,8 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
 		Model: kind, Lambda: c.Lambda, Alpha: c.Alpha, NTupleWeights: c.NTupleWeights,
-		Yardstick: c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
+		NTupleTables: tables,
+		Yardstick:    c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
 	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: Version, Log: s.err, Progress: prog})
 	rep.stop()
 	switch {

@@ -95,3 +95,106 @@ func mustGame(t *testing.T, spec string) game.Game {
 	}
 	return g
 }
+
+// TestNTupleSeatTables trains with one table set per seat: the models of 1
+// and 2 workers are byte-identical, so is a run interrupted after its first
+// iteration and resumed, and the network has two sets that learned apart.
+func TestNTupleSeatTables(t *testing.T) {
+	g := mustGame(t, "connect4")
+	s := Settings{Game: "connect4", Iterations: 3, GamesPerIteration: 400, Seed: 3, MaxActions: 1000, NTupleWeights: 5000, Lambda: 0.5, NTupleTables: TablesSeat}
+	var models [3][]byte
+	for w := 1; w <= 2; w++ {
+		m, err := Run(context.Background(), openTestDB(t, "t.db"), g, s, Options{Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := m.NTuple
+		if n.Seats != 2 || len(n.Weights) != 2*n.SetSize() || len(n.Weights) > s.NTupleWeights {
+			t.Fatalf("%d seat tables, %d weights, %d in a set", n.Seats, len(n.Weights), n.SetSize())
+		}
+		if bytes.Equal(float32Bytes(n.Weights[:n.SetSize()]), float32Bytes(n.Weights[n.SetSize():])) {
+			t.Fatal("the two seats' tables are equal")
+		}
+		models[w-1] = m.Canonical()
+	}
+	db := openTestDB(t, "resumed.db")
+	one := s
+	one.Iterations = 1
+	if _, err := Run(context.Background(), db, g, one, Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Run(context.Background(), db, g, s, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	models[2] = m.Canonical()
+	if !bytes.Equal(models[0], models[1]) || !bytes.Equal(models[0], models[2]) {
+		t.Fatal("1 and 2 workers, or a resumed run, trained different models")
+	}
+	// Resuming without a layout keeps the stored one; another is refused.
+	s.NTupleTables = ""
+	if m, err := Run(context.Background(), db, g, s, Options{Workers: 1}); err != nil || !bytes.Equal(m.Canonical(), models[0]) {
+		t.Fatalf("resumed with the default layout: %v", err)
+	}
+	s.NTupleTables = TablesShared
+	if _, err := Run(context.Background(), db, g, s, Options{Workers: 1}); err == nil {
+		t.Fatal("a shared-table run over a seat-table DB was accepted")
+	}
+}
+
+// TestNTupleSettingsFromBeforeSeatTables resumes an n-tuple DB whose
+// settings were stored before table layouts: it stays shared.
+func TestNTupleSettingsFromBeforeSeatTables(t *testing.T) {
+	db := openTestDB(t, "old.db")
+	g := mustGame(t, "connect4")
+	s := Settings{Game: "connect4", Iterations: 1, GamesPerIteration: 200, Seed: 3, MaxActions: 1000, NTupleWeights: 5000, Lambda: 0.5, NTupleTables: TablesShared}
+	if _, err := Run(context.Background(), db, g, s, Options{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := db.Get(settingsKey)
+	var old map[string]any
+	if err := json.Unmarshal(raw, &old); err != nil {
+		t.Fatal(err)
+	}
+	if old["ntuple_tables"] != TablesShared {
+		t.Fatalf("stored settings %s", raw)
+	}
+	delete(old, "ntuple_tables")
+	raw, _ = json.Marshal(old)
+	if err := db.Put(settingsKey, raw); err != nil {
+		t.Fatal(err)
+	}
+	s.NTupleTables, s.Iterations = "", 2
+	m, err := Run(context.Background(), db, g, s, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.NTuple.Sets() != 1 {
+		t.Fatalf("resumed an old shared run with %d seat tables", m.NTuple.Sets())
+	}
+	s.NTupleTables = TablesSeat
+	if _, err := Run(context.Background(), db, g, s, Options{Workers: 1}); err == nil {
+		t.Fatal("a seat-table run over an old shared DB was accepted")
+	}
+}
+
+func float32Bytes(w []float32) []byte {
+	b, _ := json.Marshal(w)
+	return b
+}
+
+func TestDefaultModel(t *testing.T) {
+	for spec, want := range map[string]string{"hex:size=7": ModelNTuple, "connect4": ModelNTuple, "pig": ModelLinear, "gofish": ModelLinear} {
+		if got := DefaultModel(mustGame(t, spec)); got != want {
+			t.Errorf("%s: %s, want %s", spec, got, want)
+		}
+	}
+}
+
+func TestDefaultTables(t *testing.T) {
+	for spec, want := range map[string]string{"hex:size=7": TablesSeat, "connect4": TablesShared, "othello": TablesShared, "breakthrough": TablesShared} {
+		if got := DefaultTables(mustGame(t, spec)); got != want {
+			t.Errorf("%s: %s, want %s", spec, got, want)
+		}
+	}
+}

@@ -73,6 +73,11 @@ type Settings struct {
 	Lambda        float64 `json:"lambda,omitempty"`
 	Alpha         float64 `json:"alpha,omitempty"`
 	NTupleWeights int     `json:"ntuple_weights,omitempty"`
+	// NTupleTables is TablesShared (one set of tables every seat reads) or
+	// TablesSeat (one set per seat, NTupleWeights in all); empty picks
+	// DefaultTables (or, resuming, the stored choice; settings stored
+	// before seat tables have none and are shared).
+	NTupleTables string `json:"ntuple_tables,omitempty"`
 	// Yardstick, when not empty, is the opponent (a player spec) every
 	// iteration's model is measured against once it is stored:
 	// YardstickGames games (paired, seats swapped) of YardstickPlayer with
@@ -179,6 +184,9 @@ func checkSettings(db *store.DB, s *Settings) error {
 	}
 	if old.Model == "" {
 		old.Model = ModelLinear // stored before model kinds
+	}
+	if old.Model == ModelNTuple && old.NTupleTables == "" {
+		old.NTupleTables = TablesShared // stored before seat tables
 	}
 	cmp := old
 	cmp.Iterations = s.Iterations // iterations may grow

@@ -20,6 +20,7 @@ import (
 type Eval struct {
 	net    *Network
 	cells  int
+	setLen int32 // weights of one table set; seat k's set starts at k·setLen
 	pieces int
 	table  []int32 // image k's table offset in Network.Weights
 	// Cell c is in the images cellImg[cellOff[c]:cellOff[c+1]], with the
@@ -55,7 +56,7 @@ func Compile(n *Network, s game.Structure) (*Eval, error) {
 		return nil, err
 	}
 	cells := s.Cells()
-	e := &Eval{net: n, cells: cells, pieces: max(1, len(s.Pieces)), codes: make([]uint8, (cells+7)/8*8)}
+	e := &Eval{net: n, cells: cells, pieces: max(1, len(s.Pieces)), codes: make([]uint8, (cells+7)/8*8), setLen: int32(n.SetSize())}
 	perms := [][]int{nil} // the identity
 	for _, name := range n.Symmetries {
 		perms = append(perms, s.SymmetryMap(name))
@@ -179,14 +180,22 @@ func (e *Eval) set(v *view, i int, s uint8) {
 
 // view returns the view of seat, an empty board at first. Seats outside
 // 0..game.MaxPlayers-1 share one view, which reads every piece as another
-// seat's.
+// seat's. With seat tables a view's indices point into its seat's set
+// (set 0 for a seat that has none), so every read and sum after works
+// as with one set.
 func (e *Eval) view(seat int) (*view, int) {
 	slot := seat
 	if seat < 0 || seat >= game.MaxPlayers {
 		slot, seat = game.MaxPlayers, -1
 	}
 	if e.views[slot] == nil {
-		e.views[slot] = &view{board: make([]uint8, e.cells), idx: append([]int32(nil), e.table...), codes: make([]uint8, len(e.codes))}
+		v := &view{board: make([]uint8, e.cells), idx: append([]int32(nil), e.table...), codes: make([]uint8, len(e.codes))}
+		if seat >= 0 && seat < e.net.Sets() {
+			for k := range v.idx {
+				v.idx[k] += int32(seat) * e.setLen
+			}
+		}
+		e.views[slot] = v
 	}
 	return e.views[slot], seat
 }

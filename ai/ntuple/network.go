@@ -25,12 +25,25 @@ import (
 // image under every one of Symmetries; the first cell of a tuple is the
 // least significant digit of the index.
 //
+// With Seats ≥ 2 every seat has its own set of tables, read when the
+// network values a position for that seat: a set's tuples see the cells as
+// mine/theirs like a shared set, but learn what "mine" is worth for the
+// seat it belongs to (connect four's first player wants threats on odd
+// rows, the second on even ones; hex's first seat connects top and bottom,
+// the second left and right). Symmetries are shared within each set only,
+// which is right since they keep every seat's role (see
+// game.Structure.Symmetries). Seats 0 (networks from before seat tables)
+// and 1 mean one set that every seat reads.
+//
 // Networks are plain data; Compile makes an evaluator for one goroutine.
 type Network struct {
 	States     int
 	Symmetries []string
 	Tuples     [][]int
-	// Weights holds the tables one after another, in tuple order.
+	// Seats is the number of table sets (0 or 1: one shared set).
+	Seats int
+	// Weights holds the tables one after another, in tuple order; with
+	// seat tables, seat 0's set, then seat 1's, and so on.
 	Weights []float32
 }
 
@@ -51,8 +64,9 @@ func (n *Network) TableSize(cells int) int {
 	return size
 }
 
-// Size returns the total number of weights the tuples need.
-func (n *Network) Size() int {
+// SetSize returns the number of weights of one set of tables: one table
+// per tuple.
+func (n *Network) SetSize() int {
 	total := 0
 	for _, t := range n.Tuples {
 		total += n.TableSize(len(t))
@@ -60,11 +74,40 @@ func (n *Network) Size() int {
 	return total
 }
 
+// Sets returns the number of table sets: Seats, or 1 for a shared set.
+func (n *Network) Sets() int { return max(1, n.Seats) }
+
+// Size returns the total number of weights the tables need, every set's.
+func (n *Network) Size() int { return n.Sets() * n.SetSize() }
+
+// SeatTables returns a copy of n with one set of tables per seat of a
+// game of seats players, each starting from n's weights (n's own set when
+// it has one per seat already, which must then be seats).
+func (n *Network) SeatTables(seats int) (*Network, error) {
+	c := n.Clone()
+	switch {
+	case seats < 2 || seats > game.MaxPlayers:
+		return nil, fmt.Errorf("ntuple: %d seats, want 2..%d", seats, game.MaxPlayers)
+	case n.Sets() == seats:
+		return c, nil
+	case n.Sets() != 1:
+		return nil, fmt.Errorf("ntuple: a network of %d seat tables for %d seats", n.Sets(), seats)
+	}
+	c.Seats = seats
+	c.Weights = make([]float32, 0, seats*len(n.Weights))
+	for range seats {
+		c.Weights = append(c.Weights, n.Weights...)
+	}
+	return c, nil
+}
+
 // Check reports whether n fits a board of structure s.
 func (n *Network) Check(s game.Structure) error {
 	switch {
 	case s.Topology == game.NoBoard || s.Cells() == 0:
 		return ErrNoBoard
+	case n.Seats < 0 || n.Seats > game.MaxPlayers:
+		return fmt.Errorf("ntuple: %d seat tables, want 0..%d", n.Seats, game.MaxPlayers)
 	case n.States != CellStates(s):
 		return fmt.Errorf("ntuple: %d cell states, the game has %d", n.States, CellStates(s))
 	case len(n.Weights) != n.Size():
@@ -103,12 +146,14 @@ type networkJSON struct {
 	States     int      `json:"states"`
 	Symmetries []string `json:"symmetries,omitempty"`
 	Tuples     []string `json:"tuples"`
-	Weights    string   `json:"weights"`
+	// Seats is absent for a shared set (files from before seat tables).
+	Seats   int    `json:"seats,omitempty"`
+	Weights string `json:"weights"`
 }
 
 // MarshalJSON encodes n compactly; equal networks give equal bytes.
 func (n *Network) MarshalJSON() ([]byte, error) {
-	j := networkJSON{States: n.States, Symmetries: n.Symmetries, Tuples: make([]string, len(n.Tuples))}
+	j := networkJSON{States: n.States, Symmetries: n.Symmetries, Tuples: make([]string, len(n.Tuples)), Seats: n.Seats}
 	for i, t := range n.Tuples {
 		s := make([]string, len(t))
 		for k, c := range t {
@@ -134,7 +179,7 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 	if err != nil || len(raw)%4 != 0 {
 		return errors.New("ntuple: weights are not base64 of float32 values")
 	}
-	*n = Network{States: j.States, Symmetries: j.Symmetries, Tuples: make([][]int, len(j.Tuples)), Weights: make([]float32, len(raw)/4)}
+	*n = Network{States: j.States, Symmetries: j.Symmetries, Tuples: make([][]int, len(j.Tuples)), Seats: j.Seats, Weights: make([]float32, len(raw)/4)}
 	for i, s := range j.Tuples {
 		for _, f := range strings.Fields(s) {
 			c, err := strconv.Atoi(f)
@@ -152,7 +197,7 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 
 // Clone returns a deep copy of n.
 func (n *Network) Clone() *Network {
-	c := &Network{States: n.States, Symmetries: append([]string(nil), n.Symmetries...), Weights: append([]float32(nil), n.Weights...)}
+	c := &Network{States: n.States, Symmetries: append([]string(nil), n.Symmetries...), Seats: n.Seats, Weights: append([]float32(nil), n.Weights...)}
 	for _, t := range n.Tuples {
 		c.Tuples = append(c.Tuples, append([]int(nil), t...))
 	}

@@ -44,8 +44,23 @@ func naiveImage(name string, n, r, c int) (int, int) {
 	panic(name)
 }
 
+// naiveSetStart is where seat's set of tables starts in n.Weights: after
+// the sets of the seats before it when n has seat tables (set 0 for a seat
+// without one), 0 when it has one shared set.
+func naiveSetStart(n *ntuple.Network, seat int) int {
+	if n.Seats < 2 || seat < 0 || seat >= n.Seats {
+		return 0
+	}
+	set := 0
+	for _, t := range n.Tuples {
+		set += int(math.Pow(float64(n.States), float64(len(t))))
+	}
+	return seat * set
+}
+
 // naiveSum is the reference: for every tuple and every map, the index
-// Σ state(cell k)·States^k, its table located by summing earlier sizes.
+// Σ state(cell k)·States^k, its table located by summing earlier sizes
+// from the start of seat's set.
 func naiveSum(n *ntuple.Network, b board, seat, rows int) float64 {
 	state := func(i int) int {
 		switch o, p := b.Cell(i); {
@@ -57,7 +72,7 @@ func naiveSum(n *ntuple.Network, b board, seat, rows int) float64 {
 			return 3 + p
 		}
 	}
-	sum, base := 0.0, 0
+	sum, base := 0.0, naiveSetStart(n, seat)
 	for _, t := range n.Tuples {
 		for _, name := range append([]string{""}, n.Symmetries...) {
 			idx, mul := 0, 1
@@ -79,12 +94,35 @@ func randomNet(t *testing.T, s game.Structure, seed uint64) *ntuple.Network {
 	if err != nil {
 		t.Fatal(err)
 	}
+	randomize(n, seed)
+	return n
+}
+
+// randomSeatNet is randomNet with one set of tables per seat of a
+// two-seat game, every weight drawn on its own.
+func randomSeatNet(t *testing.T, s game.Structure, seed uint64) *ntuple.Network {
+	t.Helper()
+	n, err := randomNet(t, s, seed).SeatTables(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	randomize(n, seed+1)
+	return n
+}
+
+func randomize(n *ntuple.Network, seed uint64) {
 	rng := game.NewRNG(seed, 1)
 	for i := range n.Weights {
 		n.Weights[i] = float32(rng.Float64() - 0.5)
 	}
-	return n
 }
+
+// layouts are the table layouts the tests run over: one shared set and
+// one set per seat.
+var layouts = []struct {
+	name string
+	net  func(*testing.T, game.Structure, uint64) *ntuple.Network
+}{{"shared", randomNet}, {"seat", randomSeatNet}}
 
 func randomBoard(rng *game.RNG, cells int) board {
 	b := make(board, cells)
@@ -95,21 +133,105 @@ func randomBoard(rng *game.RNG, cells int) board {
 }
 
 func TestSumMatchesNaive(t *testing.T) {
-	n := randomNet(t, small, 3)
-	e, err := ntuple.Compile(n, small)
+	for _, l := range layouts {
+		n := l.net(t, small, 3)
+		e, err := ntuple.Compile(n, small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Images() != 8*len(n.Tuples) {
+			t.Fatalf("%d images of %d tuples, want 8 each", e.Images(), len(n.Tuples))
+		}
+		rng := game.NewRNG(4, 0)
+		for i := 0; i < 500; i++ {
+			b := randomBoard(rng, 9)
+			seat := rng.IntN(4) - 1 // -1 and 2: no table set of their own
+			e.Read(b, seat)
+			if got, want := e.Sum(), naiveSum(n, b, seat, 3); math.Abs(got-want) > 1e-4 {
+				t.Fatalf("%s: board %v seat %d: Sum %v, naive %v", l.name, b, seat, got, want)
+			}
+		}
+	}
+}
+
+// TestSeatTables checks the per-seat layout: SeatTables starts every
+// seat's set from the shared weights, so each seat's values are the shared
+// network's bit for bit; the sets then learn apart.
+func TestSeatTables(t *testing.T) {
+	shared := randomNet(t, small, 11)
+	n, err := shared.SeatTables(2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Images() != 8*len(n.Tuples) {
-		t.Fatalf("%d images of %d tuples, want 8 each", e.Images(), len(n.Tuples))
+	if n.Seats != 2 || len(n.Weights) != 2*len(shared.Weights) || n.Size() != len(n.Weights) || n.SetSize() != shared.Size() {
+		t.Fatalf("seats %d, %d weights, size %d, set size %d; shared %d weights", n.Seats, len(n.Weights), n.Size(), n.SetSize(), len(shared.Weights))
 	}
-	rng := game.NewRNG(4, 0)
-	for i := 0; i < 500; i++ {
+	if err := n.Check(small); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.SeatTables(3); err == nil {
+		t.Error("a network of 2 seat tables made into 3")
+	}
+	es, _ := ntuple.Compile(shared, small)
+	en, _ := ntuple.Compile(n, small)
+	rng := game.NewRNG(12, 0)
+	for range 200 {
 		b := randomBoard(rng, 9)
-		seat := rng.IntN(2)
-		e.Read(b, seat)
-		if got, want := e.Sum(), naiveSum(n, b, seat, 3); math.Abs(got-want) > 1e-4 {
-			t.Fatalf("board %v seat %d: Sum %v, naive %v", b, seat, got, want)
+		for seat := -1; seat < 3; seat++ {
+			es.Read(b, seat)
+			en.Read(b, seat)
+			if es.Sum() != en.Sum() {
+				t.Fatalf("seat %d: %v with seat tables, %v shared", seat, en.Sum(), es.Sum())
+			}
+		}
+	}
+	// Seat 1's set only: seat 0's values stay, seat 1's move.
+	for i := n.SetSize(); i < len(n.Weights); i++ {
+		n.Weights[i] += 1
+	}
+	b := randomBoard(rng, 9)
+	es.Read(b, 0)
+	en.Read(b, 0)
+	if es.Sum() != en.Sum() {
+		t.Errorf("seat 0 read seat 1's tables")
+	}
+	es.Read(b, 1)
+	en.Read(b, 1)
+	if want := es.Sum() + float64(en.Images()); math.Abs(en.Sum()-want) > 1e-3 {
+		t.Errorf("seat 1: %v, want %v", en.Sum(), want)
+	}
+	// The stored form keeps the layout; Check catches a set too few.
+	raw, _ := json.Marshal(n)
+	var back ntuple.Network
+	if err := json.Unmarshal(raw, &back); err != nil || back.Seats != 2 || !slices.Equal(back.Weights, n.Weights) {
+		t.Fatalf("round trip: %v, seats %d", err, back.Seats)
+	}
+	back.Weights = back.Weights[:back.SetSize()]
+	if back.Check(small) == nil {
+		t.Error("Check accepts two seat tables with one set of weights")
+	}
+}
+
+// TestOldJSON decodes a network stored before seat tables: one shared
+// set, and the same bytes back.
+func TestOldJSON(t *testing.T) {
+	old := `{"states":3,"tuples":["0 1"],"weights":"AACAPwAAAEAAAEBAAACAQAAAoEAAAMBAAADgQAAAAEEAABBB"}`
+	var n ntuple.Network
+	if err := json.Unmarshal([]byte(old), &n); err != nil {
+		t.Fatal(err)
+	}
+	s := game.Structure{Topology: game.Square, Rows: 1, Cols: 2}
+	if err := n.Check(s); err != nil || n.Seats != 0 || n.Sets() != 1 {
+		t.Fatalf("check %v, seats %d, sets %d", err, n.Seats, n.Sets())
+	}
+	if b, _ := json.Marshal(&n); string(b) != old {
+		t.Errorf("re-encoded as\n%s\nwant\n%s", b, old)
+	}
+	e, _ := ntuple.Compile(&n, s)
+	for seat := range 2 {
+		e.Read(board{{seat, 0}, {1 - seat, 0}}, seat) // mine, theirs: index 1 + 2·3 = 7
+		if e.Sum() != 8 {
+			t.Errorf("seat %d: %v, want weight 7 = 8", seat, e.Sum())
 		}
 	}
 }
@@ -118,31 +240,37 @@ func TestSumMatchesNaive(t *testing.T) {
 // the same value: the tables are read through every image.
 func TestSymmetricSharing(t *testing.T) {
 	for _, s := range []game.Structure{small, {Topology: game.HexGrid, Rows: 4, Cols: 4, Symmetries: []string{game.Rotate180}}} {
-		n := randomNet(t, s, 5)
-		e, err := ntuple.Compile(n, s)
-		if err != nil {
-			t.Fatal(err)
+		for _, l := range layouts {
+			testSymmetricSharing(t, s, l.net(t, s, 5))
 		}
-		rng := game.NewRNG(6, 0)
-		for i := 0; i < 200; i++ {
-			b := randomBoard(rng, s.Cells())
-			if len(s.Pieces) == 0 {
-				for j := range b {
-					b[j][1] = 0
-				}
+	}
+}
+
+func testSymmetricSharing(t *testing.T, s game.Structure, n *ntuple.Network) {
+	e, err := ntuple.Compile(n, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := game.NewRNG(6, 0)
+	for i := 0; i < 200; i++ {
+		b := randomBoard(rng, s.Cells())
+		if len(s.Pieces) == 0 {
+			for j := range b {
+				b[j][1] = 0
 			}
-			e.Read(b, 0)
-			v := e.Sum()
-			for _, name := range s.Symmetries {
-				perm := s.SymmetryMap(name)
-				img := make(board, len(b))
-				for j := range b {
-					img[perm[j]] = b[j]
-				}
-				e.Read(img, 0)
-				if w := e.Sum(); math.Abs(v-w) > 1e-4 {
-					t.Fatalf("%v: value %v, its %s image %v", s.Topology, v, name, w)
-				}
+		}
+		seat := i % 2
+		e.Read(b, seat)
+		v := e.Sum()
+		for _, name := range s.Symmetries {
+			perm := s.SymmetryMap(name)
+			img := make(board, len(b))
+			for j := range b {
+				img[perm[j]] = b[j]
+			}
+			e.Read(img, seat)
+			if w := e.Sum(); math.Abs(v-w) > 1e-4 {
+				t.Fatalf("%v, %d sets: seat %d: value %v, its %s image %v", s.Topology, n.Sets(), seat, v, name, w)
 			}
 		}
 	}
@@ -150,19 +278,18 @@ func TestSymmetricSharing(t *testing.T) {
 
 func TestEvaluateDoesNotAllocate(t *testing.T) {
 	s := connect4.Game{}.Structure()
-	n, err := ntuple.Generate(s, 1, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := ntuple.Compile(n, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := connect4.Game{}.NewState()
-	st.Apply(3)
-	bs := st.(game.BoardState)
-	if a := testing.AllocsPerRun(100, func() { e.Read(bs, 0); _ = e.Sum() }); a != 0 {
-		t.Errorf("Read and Sum allocate %v times", a)
+	for _, l := range layouts {
+		e, err := ntuple.Compile(l.net(t, s, 1), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := connect4.Game{}.NewState()
+		st.Apply(3)
+		bs := st.(game.BoardState)
+		e.Read(bs, 1) // the views exist after a first read of each seat
+		if a := testing.AllocsPerRun(100, func() { e.Read(bs, 0); _ = e.Sum(); e.Read(bs, 1); _ = e.Sum() }); a != 0 {
+			t.Errorf("%s: Read and Sum allocate %v times", l.name, a)
+		}
 	}
 }
 
