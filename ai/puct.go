@@ -17,14 +17,17 @@ var puctParams = []game.Param{
 	{Name: "temp", Doc: "prior temperature in hundredths: priors are softmax(afterstate value / temp)", Default: 10, Min: 1, Max: 100_000},
 	{Name: "expand", Doc: "visits a node needs before its moves are scored and it grows children; until then a visit scores it as a leaf", Default: 1, Min: 1, Max: 1_000_000},
 	{Name: "rollout", Doc: "percent weight of a rollout in a new leaf's value, the rest from the model", Default: 50, Min: 0, Max: 100},
-	{Name: "solver", Doc: "1: prove wins, losses and draws in the tree (two-seat games without chance or hidden information) and play by them; 0: plain PUCT", Default: 1, Min: 0, Max: 1},
+	{Name: "solver", Doc: "1: prove wins, losses and draws in the tree (two-seat games without chance or hidden information) and play by them; 0: plain PUCT", Default: 0, Min: 0, Max: 1},
 }
 
 var aiKind = Kind{
 	Name:   "ai",
 	Doc:    "a trained AI: PUCT search with priors and leaf values from file=ai.json",
 	Params: puctParams,
-	Model:  RequiredModel,
+	// Specs stored before solver= existed name no solver; off by default
+	// (it measured no stronger), they keep their meaning.
+	quiet: []string{"solver"},
+	Model: RequiredModel,
 	New: func(g game.Game, a Args) (game.Player, error) {
 		ev, err := a.Model.Evaluator(g)
 		if err != nil {
