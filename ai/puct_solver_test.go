@@ -29,7 +29,7 @@ func TestPUCTSolverSound(t *testing.T) {
 	rng := game.NewRNG(3, 0)
 	proofs, roots := 0, 0
 	var legal []game.Move
-	for i := range uint64(shortOr(12, 40)) {
+	for i := range uint64(shortOr(30, 40)) {
 		st := g.NewState()
 		for ply := 0; ply < 14+int(i%12) && !st.Terminal(); ply++ {
 			legal = st.Legal(legal[:0])
