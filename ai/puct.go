@@ -71,7 +71,7 @@ var aiKind = Kind{
 //   - adds each seat's reward to the nodes that seat moved into.
 //
 // True results outrank every estimate, since an Evaluator stays strictly
-// inside (0, 1). With PUCTConfig.Solver (the ai kind's default) they are
+// inside (0, 1). With PUCTConfig.Solver (the ai kind's solver=1) they are
 // also proven up the tree in two-seat games without chance or hidden
 // information, as MCTS-Solver does: a decided line is not searched again,
 // a move proven lost is not chosen while another remains, and a proven win
