@@ -1,6 +1,7 @@
 package gameproc_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -311,5 +312,23 @@ func TestBatchPlayouts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPythonLibrariesIdentical: each Python reference ships the protocol
+// library beside its rules, so an author copies one directory; the copies
+// must stay one library, not drift into two.
+func TestPythonLibrariesIdentical(t *testing.T) {
+	dir := examples(t)
+	a, err := os.ReadFile(filepath.Join(dir, "connect4-py", "simpipe_game.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "gofish-py", "simpipe_game.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("examples/connect4-py/simpipe_game.py and examples/gofish-py/simpipe_game.py differ; change both")
 	}
 }
