@@ -29,6 +29,42 @@ func newRun(t *testing.T) (*store.DB, *store.Stage, *pipeline.Definition) {
 	return newRunSeed(t, 9)
 }
 
+// localRun plays newRun's run locally: the reference whose digest a
+// cluster run must reproduce.
+func localRun(t *testing.T) (*store.Stage, [32]byte) {
+	t.Helper()
+	_, ref, def := newRun(t)
+	if err := pipeline.Run(context.Background(), ref, def, pipeline.Options{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := ref.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref, want
+}
+
+// testServer starts an embedded NATS server for t, stopped when t ends, and
+// connects to it.
+func testServer(t *testing.T) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nc, js
+}
+
 // newRunSeed creates a run of connect four of seed seed in a new DB.
 func newRunSeed(t *testing.T, seed uint64) (*store.DB, *store.Stage, *pipeline.Definition) {
 	t.Helper()
@@ -81,23 +117,8 @@ func runSpec(def *pipeline.Definition, runID string) RunSpec {
 // in-process worker play the run: the coordinator refuses and counts each,
 // and the digest equals a local run's.
 func TestCoordinatorRefusesBadResults(t *testing.T) {
-	_, ref, refDef := newRun(t)
-	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
-	want, _ := ref.Digest()
-
-	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	ref, want := localRun(t)
+	nc, js := testServer(t)
 	ctx := context.Background()
 	if err := setupStreams(ctx, js); err != nil {
 		t.Fatal(err)
@@ -299,23 +320,8 @@ func cloneRaw(raw [][]byte) [][]byte {
 // campaign stalled for a minute).
 func TestRestartAfterDuplicateWindow(t *testing.T) {
 	t.Setenv(duplicateWindowEnv, "100ms")
-	_, ref, refDef := newRun(t)
-	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
-	want, _ := ref.Digest()
-
-	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	ref, want := localRun(t)
+	nc, js := testServer(t)
 	ctx := context.Background()
 	db, stage, def := newRun(t)
 	jobs := def.Config.Jobs
@@ -576,22 +582,8 @@ func TestLeaseWithServerOutOfReach(t *testing.T) {
 // publish the jobs it does not find in the job stream, which workers would
 // play again for their results to be ignored.
 func TestRestartWithResultsWaiting(t *testing.T) {
-	_, ref, refDef := newRun(t)
-	if err := pipeline.Run(context.Background(), ref, refDef, pipeline.Options{Workers: 2}); err != nil {
-		t.Fatal(err)
-	}
-	want, _ := ref.Digest()
-	srv, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
+	_, want := localRun(t)
+	nc, js := testServer(t)
 	ctx := context.Background()
 	db, stage, def := newRun(t)
 	jobs := def.Config.Jobs
