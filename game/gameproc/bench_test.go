@@ -74,23 +74,7 @@ func BenchmarkRandomConnect4(b *testing.B) {
 func BenchmarkRandomConnect4Batch(b *testing.B) {
 	for _, ref := range references {
 		b.Run(ref.name, func(b *testing.B) {
-			g := open(b, ref, nil)
-			st := g.NewState().(game.BatchPlayouter)
-			rngs := make([]*game.RNG, 64)
-			for i := range rngs {
-				rngs[i] = game.NewRNG(1, uint64(i))
-			}
-			st.PlayUniformBatch(rngs, 0, nil) // start the process outside the timing
-			var out []game.Outcome
-			b.ResetTimer()
-			start := time.Now()
-			for i := 0; i < b.N; i += len(rngs) {
-				for k := range rngs {
-					rngs[k].Seed(1, uint64(i+k))
-				}
-				out = st.PlayUniformBatch(rngs, 0, out[:0])
-			}
-			rate := float64(b.N) / time.Since(start).Seconds()
+			rate := playBatches(b, open(b, ref, nil))
 			b.StopTimer()
 			b.ReportMetric(rate, "games/s")
 			own := ownLoop(b, ref, max(b.N, 2000))
@@ -98,6 +82,27 @@ func BenchmarkRandomConnect4Batch(b *testing.B) {
 			b.ReportMetric(rate/own, "ratio")
 		})
 	}
+}
+
+// playBatches plays b.N random games of g 64 to a request, as a simulator
+// plays a job's, and returns the games per second.
+func playBatches(b *testing.B, g game.Game) float64 {
+	st := g.NewState().(game.BatchPlayouter)
+	rngs := make([]*game.RNG, 64)
+	for i := range rngs {
+		rngs[i] = game.NewRNG(1, uint64(i))
+	}
+	st.PlayUniformBatch(rngs, 0, nil) // start the process outside the timing
+	var out []game.Outcome
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i += len(rngs) {
+		for k := range rngs {
+			rngs[k].Seed(1, uint64(i+k))
+		}
+		out = st.PlayUniformBatch(rngs, 0, out[:0])
+	}
+	return float64(b.N) / time.Since(start).Seconds()
 }
 
 // BenchmarkMCTS200 plays connect four, mcts:iterations=200 against random,
@@ -146,22 +151,7 @@ func BenchmarkGofish(b *testing.B) {
 		b.ReportMetric(rate/own, "ratio")
 	})
 	b.Run("RandomBatch/"+gofishPy.name, func(b *testing.B) {
-		st := open(b, gofishPy, nil).NewState().(game.BatchPlayouter)
-		rngs := make([]*game.RNG, 64)
-		for i := range rngs {
-			rngs[i] = game.NewRNG(1, uint64(i))
-		}
-		st.PlayUniformBatch(rngs, 0, nil) // start the process outside the timing
-		var out []game.Outcome
-		b.ResetTimer()
-		start := time.Now()
-		for i := 0; i < b.N; i += len(rngs) {
-			for k := range rngs {
-				rngs[k].Seed(1, uint64(i+k))
-			}
-			out = st.PlayUniformBatch(rngs, 0, out[:0])
-		}
-		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "games/s")
+		b.ReportMetric(playBatches(b, open(b, gofishPy, nil)), "games/s")
 	})
 	b.Run("MCTS50/builtin", func(b *testing.B) { g := builtinGame(b); playGames(b, g, mcts(b, g)) })
 	b.Run("MCTS50/"+gofishPy.name, func(b *testing.B) { g := open(b, gofishPy, nil); playGames(b, g, mcts(b, g)) })
