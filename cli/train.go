@@ -33,6 +33,7 @@ type trainCmd struct {
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
 	NTupleTables      string  `name:"ntuple-tables" default:"auto" enum:"auto,shared,seat" help:"ntuple: shared (one set of tables, every seat's position read as mine/theirs) or seat (one set per seat, the weights split among them); auto: seat for two-seat games won by connecting edges (hex), shared for the others (or, resuming, the stored choice)."`
+	NTupleWalk        int     `name:"ntuple-walk" default:"0" help:"ntuple: cells of each random-walk tuple of the generated network, 3..8; 0: lengths 3 to 8 mixed. Long walks put the weights into fewer, wider tuples (connect four: 8)."`
 	Yardstick         string  `help:"Opponent every iteration's model is measured against once stored, e.g. mcts:iterations=200: paired games in an eval stage of the DB, the same games for every iteration; one line per iteration (score, Wilson 95 %), stored for 'simpipe report'. Default: none; may be added to an existing training DB." placeholder:"SPEC"`
 	YardstickGames    uint64  `name:"yardstick-games" default:"200" help:"Games per iteration against --yardstick (pairs with seats swapped)."`
 	YardstickPlayer   string  `name:"yardstick-player" default:"greedy" help:"How the iteration's model plays against --yardstick (file= the model is added), e.g. ai:iterations=200,cutoff=0."`
@@ -56,6 +57,8 @@ func (c *trainCmd) Validate() error {
 		return fmt.Errorf("--yardstick-games %d is outside 1..%d", c.YardstickGames, uint64(maxGames))
 	case c.Lambda < 0 || c.Lambda > 1 || c.Alpha <= 0 || c.NTupleWeights < 1000 || c.NTupleWeights > 1<<22:
 		return errors.New("--lambda must be in 0..1, --alpha > 0, --ntuple-weights in 1000..4194304")
+	case c.NTupleWalk != 0 && (c.NTupleWalk < 3 || c.NTupleWalk > 8):
+		return fmt.Errorf("--ntuple-walk %d is outside 3..8 (0: lengths 3 to 8 mixed)", c.NTupleWalk)
 	}
 	return resolveWorkers(&c.Workers)
 }
@@ -96,8 +99,8 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
 		Model: kind, Lambda: c.Lambda, Alpha: c.Alpha, NTupleWeights: c.NTupleWeights,
-		NTupleTables: tables,
-		Yardstick:    c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
+		NTupleTables: tables, NTupleWalk: c.NTupleWalk,
+		Yardstick: c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
 	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: Version, Log: s.err, Progress: prog})
 	rep.stop()
 	switch {

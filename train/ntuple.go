@@ -96,7 +96,7 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.Window == 0 {
 			s.Window = DefaultWindow
 		}
-		s.Lambda, s.Alpha, s.NTupleWeights, s.NTupleTables = 0, 0, 0, ""
+		s.Lambda, s.Alpha, s.NTupleWeights, s.NTupleTables, s.NTupleWalk = 0, 0, 0, "", 0
 	case ModelNTuple:
 		if !ntupleReadable(g.Structure()) {
 			return fmt.Errorf("%w: %s has no board (or hidden information); train it with --model linear", ErrSettings, g.Spec())
@@ -124,6 +124,9 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.NTupleTables != TablesShared && s.NTupleTables != TablesSeat {
 			return fmt.Errorf("%w: unknown n-tuple table layout %q (%s or %s)", ErrSettings, s.NTupleTables, TablesShared, TablesSeat)
 		}
+		if s.NTupleWalk != 0 && (s.NTupleWalk < 3 || s.NTupleWalk > 8) {
+			return fmt.Errorf("%w: n-tuple random walks of %d cells, want 3 to 8 (0: mixed)", ErrSettings, s.NTupleWalk)
+		}
 		if s.Lambda < 0 || s.Lambda > 1 || s.Alpha < 0 {
 			return fmt.Errorf("%w: lambda %v must be in 0..1 and alpha %v positive", ErrSettings, s.Lambda, s.Alpha)
 		}
@@ -139,13 +142,13 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 // shared network of 1/seats of the budget would have.
 func initialModel(g game.Game, s Settings) (*ai.Model, error) {
 	if s.NTupleTables != TablesSeat {
-		net, err := ntuple.Generate(g.Structure(), s.Seed, s.NTupleWeights)
+		net, err := ntuple.GenerateWalks(g.Structure(), s.Seed, s.NTupleWeights, s.NTupleWalk)
 		if err != nil {
 			return nil, err
 		}
 		return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, NTuple: net}, nil
 	}
-	net, err := ntuple.Generate(g.Structure(), s.Seed, max(1, s.NTupleWeights/g.Players()))
+	net, err := ntuple.GenerateWalks(g.Structure(), s.Seed, max(1, s.NTupleWeights/g.Players()), s.NTupleWalk)
 	if err != nil {
 		return nil, err
 	}

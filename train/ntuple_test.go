@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
+	"github.com/simpipe/simpipe/ai/ntuple"
 	"github.com/simpipe/simpipe/game"
 	"github.com/simpipe/simpipe/game/builtin"
 	"github.com/simpipe/simpipe/store"
@@ -196,5 +199,31 @@ func TestDefaultTables(t *testing.T) {
 		if got := DefaultTables(mustGame(t, spec)); got != want {
 			t.Errorf("%s: %s, want %s", spec, got, want)
 		}
+	}
+}
+
+// TestNTupleWalk: --ntuple-walk shapes the generated network, is stored
+// with the settings (a resume with another length is refused), and a
+// length outside 3..8 is a settings error.
+func TestNTupleWalk(t *testing.T) {
+	g := mustGame(t, "connect4")
+	s := Settings{Game: "connect4", Iterations: 1, GamesPerIteration: 100, Seed: 3, MaxActions: 1000, NTupleWeights: 40000, Lambda: 0.5, NTupleTables: TablesShared, NTupleWalk: 8}
+	db := openTestDB(t, "walk.db")
+	m, err := Run(context.Background(), db, g, s, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ntuple.GenerateWalks(g.Structure(), s.Seed, s.NTupleWeights, 8)
+	mixed, _ := ntuple.Generate(g.Structure(), s.Seed, s.NTupleWeights)
+	if !slices.EqualFunc(m.NTuple.Tuples, want.Tuples, slices.Equal) || len(want.Tuples) == len(mixed.Tuples) {
+		t.Fatalf("trained %d tuples, want the %d of 8-cell walks (mixed: %d)", len(m.NTuple.Tuples), len(want.Tuples), len(mixed.Tuples))
+	}
+	s.NTupleWalk, s.Iterations = 0, 2
+	if _, err := Run(context.Background(), db, g, s, Options{Workers: 1}); !errors.Is(err, ErrSettings) {
+		t.Fatalf("resumed 8-cell walks with mixed ones: %v", err)
+	}
+	s.NTupleWalk = 9
+	if _, err := Run(context.Background(), openTestDB(t, "bad.db"), g, s, Options{Workers: 1}); !errors.Is(err, ErrSettings) {
+		t.Fatalf("walks of 9 cells: %v", err)
 	}
 }

@@ -78,6 +78,9 @@ type Settings struct {
 	// DefaultTables (or, resuming, the stored choice; settings stored
 	// before seat tables have none and are shared).
 	NTupleTables string `json:"ntuple_tables,omitempty"`
+	// NTupleWalk is the length of the generated network's random walks
+	// (ntuple.GenerateWalks): 3 to 8 cells, or 0 for lengths 3 to 8 mixed.
+	NTupleWalk int `json:"ntuple_walk,omitempty"`
 	// Yardstick, when not empty, is the opponent (a player spec) every
 	// iteration's model is measured against once it is stored:
 	// YardstickGames games (paired, seats swapped) of YardstickPlayer with

@@ -1,6 +1,7 @@
 package ntuple
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,8 +30,20 @@ const (
 // has at most 6,561 weights (8 cells of 3 states, 5 cells of 5). The same
 // structure, seed and budget give the same network.
 func Generate(s game.Structure, seed uint64, budget int) (*Network, error) {
+	return GenerateWalks(s, seed, budget, 0)
+}
+
+// GenerateWalks is Generate with random walks of walk cells each (capped
+// as Generate caps tuples), or of 3 to 8 mixed when walk is 0. Long walks
+// put the same weights into fewer tuples: fewer table reads per position,
+// and each tuple sees a wider pattern (connect four's 8-cell walks, as
+// Thill, Koch and Konen's network, beat mixed lengths; see the README).
+func GenerateWalks(s game.Structure, seed uint64, budget, walk int) (*Network, error) {
 	if s.Topology == game.NoBoard || s.Cells() == 0 {
 		return nil, ErrNoBoard
+	}
+	if walk != 0 && (walk < minLen || walk > maxLen) {
+		return nil, fmt.Errorf("ntuple: random walks of %d cells, want %d to %d", walk, minLen, maxLen)
 	}
 	if budget <= 0 {
 		budget = DefaultWeights
@@ -63,6 +76,9 @@ func Generate(s game.Structure, seed uint64, budget int) (*Network, error) {
 	var nbrs []int
 	for tries := 0; tries < 100*s.Cells() && g.size+n.TableSize(minLen) <= budget; tries++ {
 		length := minLen + rng.IntN(longest-minLen+1)
+		if walk != 0 {
+			length = min(walk, longest)
+		}
 		for length > minLen && g.size+n.TableSize(length) > budget {
 			length--
 		}

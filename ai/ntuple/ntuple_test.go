@@ -412,3 +412,38 @@ func TestLearnTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateWalks: with a walk length, the tuples after the straight
+// lines (which come first, as without one) are walks of that many cells,
+// but for those the budget's last weights leave room for only a shorter one.
+func TestGenerateWalks(t *testing.T) {
+	s := connect4.Game{}.Structure()
+	const budget = 200_000
+	mixed, _ := ntuple.Generate(s, 7, budget)
+	long, err := ntuple.GenerateWalks(s, 7, budget, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for lines < len(long.Tuples) && slices.Equal(long.Tuples[lines], mixed.Tuples[lines]) && len(long.Tuples[lines]) != 8 {
+		lines++
+	}
+	if lines == 0 || lines == len(long.Tuples) {
+		t.Fatalf("%d of %d tuples are the mixed network's leading lines", lines, len(long.Tuples))
+	}
+	size := 0
+	for i, tu := range long.Tuples {
+		if i >= lines && len(tu) != 8 && size+long.TableSize(8) <= budget {
+			t.Errorf("walk %d %v has %d cells with room for 8", i, tu, len(tu))
+		}
+		size += long.TableSize(len(tu))
+	}
+	if len(long.Tuples) >= len(mixed.Tuples) || long.Size() > budget || long.Size() < budget*9/10 {
+		t.Errorf("8-cell walks: %d tuples, %d weights; mixed: %d tuples", len(long.Tuples), long.Size(), len(mixed.Tuples))
+	}
+	for _, walk := range []int{2, 9, -1} {
+		if _, err := ntuple.GenerateWalks(s, 7, budget, walk); err == nil {
+			t.Errorf("walks of %d cells: no error", walk)
+		}
+	}
+}
