@@ -3,6 +3,7 @@ package ai
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/simpipe/simpipe/game"
@@ -10,19 +11,21 @@ import (
 
 var greedyKind = Kind{
 	Name:  "greedy",
-	Doc:   "one-ply lookahead on a trained model (file=ai.json); explore=P plays a random move P % of the time",
+	Doc:   "one-ply lookahead on a trained model (file=ai.json); explore=P plays a random move P % of the time, temp=T samples moves by their values",
 	Model: RequiredModel,
 	Params: []game.Param{
 		{Name: "explore", Doc: "percent of moves played at random (ε-greedy), for self-play training", Default: 0, Min: 0, Max: 100},
+		{Name: "temp", Doc: "softmax exploration for self-play training: a move is played with probability proportional to exp(value / temp), temp in hundredths; 0: always the best", Default: 0, Min: 0, Max: 10_000},
 	},
-	// Specs stored before explore= existed name no parameters.
-	quiet: []string{"explore"},
+	// Specs stored before explore= and temp= existed name no parameters.
+	quiet: []string{"explore", "temp"},
 	New: func(g game.Game, a Args) (game.Player, error) {
 		p, err := NewGreedy(g, a.Model)
 		if err != nil {
 			return nil, err
 		}
 		p.Explore = a.Ints["explore"]
+		p.Temp = float64(a.Ints["temp"]) / 100
 		return p, nil
 	},
 }
@@ -40,7 +43,11 @@ const greedyChanceDepth = 2
 // ties are broken with the rng.
 //
 // With Explore = P > 0 it plays, P % of the time, a uniformly random legal
-// move instead, drawn from the rng like every other choice.
+// move instead, drawn from the rng like every other choice. With Temp > 0
+// it samples the move instead of taking the best, each with probability
+// proportional to exp(value/Temp): exploration that rarely throws away a
+// won position, so the games it plays (and TD learns from) stay close to
+// its greedy ones.
 //
 // Greedy refuses hidden-information games: it is shown a View, which cannot
 // play moves forward. A Greedy keeps scratch memory and is used by one
@@ -48,6 +55,8 @@ const greedyChanceDepth = 2
 type Greedy struct {
 	// Explore is the percentage of moves played at random (0..100).
 	Explore int
+	// Temp, when > 0, is the temperature of softmax exploration.
+	Temp float64
 
 	eval   *modelEvaluator
 	copies stateCopier
@@ -114,6 +123,7 @@ func (p *Greedy) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Mov
 		if p.queued[i] {
 			v = p.scored[next]
 			next++
+			p.vals[i] = v
 		}
 		switch {
 		case len(p.best) == 0 || v > best:
@@ -123,10 +133,31 @@ func (p *Greedy) Choose(s game.State, legal []game.Move, rng *game.RNG) game.Mov
 			p.best = append(p.best, i)
 		}
 	}
+	if p.Temp > 0 {
+		return legal[p.sample(best, rng)]
+	}
 	if len(p.best) == 1 {
 		return legal[p.best[0]]
 	}
 	return legal[p.best[rng.IntN(len(p.best))]]
+}
+
+// sample returns a move's index drawn with probability proportional to
+// exp((value-best)/Temp), from the values in p.vals.
+func (p *Greedy) sample(best float64, rng *game.RNG) int {
+	total := 0.0
+	for i, v := range p.vals {
+		p.vals[i] = math.Exp((v - best) / p.Temp)
+		total += p.vals[i]
+	}
+	r := rng.Float64() * total
+	for i, w := range p.vals {
+		if r < w {
+			return i
+		}
+		r -= w
+	}
+	return p.best[0] // r rounded past the last weight
 }
 
 // value rates st for seat; depth counts the chance nodes already averaged.

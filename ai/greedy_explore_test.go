@@ -1,6 +1,7 @@
 package ai_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
@@ -16,6 +17,8 @@ func TestGreedyExplore(t *testing.T) {
 		"greedy:file=m.json":            "greedy:file=m.json,greedy:file=m.json", // as stored before explore=
 		"greedy:explore=0,file=m.json":  "greedy:file=m.json,greedy:file=m.json",
 		"greedy:explore=15,file=m.json": "greedy:explore=15,file=m.json,greedy:explore=15,file=m.json",
+		"greedy:temp=0,file=m.json":     "greedy:file=m.json,greedy:file=m.json",
+		"greedy:temp=5,file=m.json":     "greedy:temp=5,file=m.json,greedy:temp=5,file=m.json",
 	} {
 		l, err := ai.ParseLineupWith(spec, g, src)
 		if err != nil {
@@ -27,13 +30,13 @@ func TestGreedyExplore(t *testing.T) {
 	}
 	// The moves that differ from the greedy choice: none at 0 %, some at
 	// 30 %, and the same ones for the same rng.
-	play := func(explore int, seed uint64) (moves []game.Move, differ int) {
+	play := func(explore int, temp float64, seed uint64) (moves []game.Move, differ int) {
 		p, err := ai.NewGreedy(g, m)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ref, _ := ai.NewGreedy(g, m)
-		p.Explore = explore
+		p.Explore, p.Temp = explore, temp
 		rng, refRNG := game.NewRNG(seed, 0), game.NewRNG(seed, 1)
 		st := g.NewState()
 		for !st.Terminal() {
@@ -47,26 +50,26 @@ func TestGreedyExplore(t *testing.T) {
 		}
 		return moves, differ
 	}
-	total := [2]int{}
+	// temp: a sharp softmax (0.01) keeps nearly every greedy move, a flat
+	// one (100) nearly none.
+	total := [4]int{}
 	for seed := uint64(0); seed < 20; seed++ {
-		_, d0 := play(0, seed)
-		a, d30 := play(30, seed)
-		b, _ := play(30, seed)
-		total[0] += d0
-		total[1] += d30
-		if len(a) != len(b) {
-			t.Fatalf("seed %d: explore=30 replays differently", seed)
-		}
-		for i := range a {
-			if a[i] != b[i] {
-				t.Fatalf("seed %d: explore=30 replays differently", seed)
+		for k, c := range []struct {
+			explore int
+			temp    float64
+		}{{0, 0}, {30, 0}, {0, 0.01}, {0, 100}} {
+			a, d := play(c.explore, c.temp, seed)
+			b, _ := play(c.explore, c.temp, seed)
+			total[k] += d
+			if !slices.Equal(a, b) {
+				t.Fatalf("seed %d: explore=%d temp=%v replays differently", seed, c.explore, c.temp)
 			}
 		}
 	}
 	// Ties are broken with the rng too, so some greedy moves differ
 	// between two rngs at 0 %; exploring must add many more.
-	if total[1] < total[0]+20 {
-		t.Errorf("moves unlike the reference: %d at explore=0, %d at explore=30", total[0], total[1])
+	if total[1] < total[0]+20 || total[3] < total[0]+40 || total[2] > (total[0]+total[1])/2 {
+		t.Errorf("moves unlike the reference: %d greedy, %d at explore=30, %d at temp 0.01, %d at temp 100", total[0], total[1], total[2], total[3])
 	}
-	t.Logf("moves unlike the reference over 20 games: %d at explore=0, %d at explore=30", total[0], total[1])
+	t.Logf("moves unlike the reference over 20 games: %d greedy, %d at explore=30, %d at temp 0.01, %d at temp 100", total[0], total[1], total[2], total[3])
 }
