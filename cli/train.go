@@ -31,6 +31,7 @@ type trainCmd struct {
 	Window            int     `default:"2" help:"Iterations of games each fit reads (this one and earlier ones)."`
 	Lambda            float64 `default:"0.5" help:"ntuple: TD(λ) parameter, 0..1 (1: learn from game outcomes only)."`
 	Alpha             float64 `default:"0.5" help:"ntuple: learning rate (per position, shared among the weights it reads)."`
+	AlphaDecay        float64 `name:"alpha-decay" default:"1" help:"ntuple: factor on the learning rate per iteration: iteration k learns with alpha·decay^(k-1); 1: a constant rate."`
 	NTupleWeights     int     `name:"ntuple-weights" default:"65536" help:"ntuple: weights of the generated network (4 bytes each in ai.json, before base64)."`
 	NTupleTables      string  `name:"ntuple-tables" default:"auto" enum:"auto,shared,seat" help:"ntuple: shared (one set of tables, every seat's position read as mine/theirs) or seat (one set per seat, the weights split among them); auto: seat for two-seat games won by connecting edges (hex), shared for the others (or, resuming, the stored choice)."`
 	NTupleWalk        int     `name:"ntuple-walk" default:"0" help:"ntuple: cells of each random-walk tuple of the generated network, 3..8; 0: lengths 3 to 8 mixed. Long walks put the weights into fewer, wider tuples (connect four: 8)."`
@@ -57,6 +58,8 @@ func (c *trainCmd) Validate() error {
 		return fmt.Errorf("--yardstick-games %d is outside 1..%d", c.YardstickGames, uint64(maxGames))
 	case c.Lambda < 0 || c.Lambda > 1 || c.Alpha <= 0 || c.NTupleWeights < 1000 || c.NTupleWeights > 1<<22:
 		return errors.New("--lambda must be in 0..1, --alpha > 0, --ntuple-weights in 1000..4194304")
+	case c.AlphaDecay <= 0 || c.AlphaDecay > 1:
+		return fmt.Errorf("--alpha-decay %v is outside (0, 1]", c.AlphaDecay)
 	case c.NTupleWalk != 0 && (c.NTupleWalk < 3 || c.NTupleWalk > 8):
 		return fmt.Errorf("--ntuple-walk %d is outside 3..8 (0: lengths 3 to 8 mixed)", c.NTupleWalk)
 	}
@@ -98,7 +101,7 @@ func (c *trainCmd) Run(ctx context.Context, reg *game.Registry, s *streams) erro
 		Game: c.Game, Iterations: c.Iterations, GamesPerIteration: c.GamesPerIteration,
 		Players: c.Players, Guided: c.Guided, Seed: c.Seed, MaxActions: c.MaxActions,
 		SkipPlies: c.SkipPlies, MaxSamples: c.MaxSamples, TopFeatures: c.TopFeatures, Window: c.Window,
-		Model: kind, Lambda: c.Lambda, Alpha: c.Alpha, NTupleWeights: c.NTupleWeights,
+		Model: kind, Lambda: c.Lambda, Alpha: c.Alpha, AlphaDecay: c.AlphaDecay, NTupleWeights: c.NTupleWeights,
 		NTupleTables: tables, NTupleWalk: c.NTupleWalk,
 		Yardstick: c.Yardstick, YardstickGames: c.YardstickGames, YardstickPlayer: c.YardstickPlayer,
 	}, train.Options{Workers: c.Workers, Retries: c.Retries, Version: Version, Log: s.err, Progress: prog})

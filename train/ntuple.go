@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/simpipe/simpipe/ai"
@@ -96,7 +97,7 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.Window == 0 {
 			s.Window = DefaultWindow
 		}
-		s.Lambda, s.Alpha, s.NTupleWeights, s.NTupleTables, s.NTupleWalk = 0, 0, 0, "", 0
+		s.Lambda, s.Alpha, s.AlphaDecay, s.NTupleWeights, s.NTupleTables, s.NTupleWalk = 0, 0, 0, 0, "", 0
 	case ModelNTuple:
 		if !ntupleReadable(g.Structure()) {
 			return fmt.Errorf("%w: %s has no board (or hidden information); train it with --model linear", ErrSettings, g.Spec())
@@ -127,8 +128,11 @@ func resolveKind(g game.Game, s *Settings, stored *Settings) error {
 		if s.NTupleWalk != 0 && (s.NTupleWalk < 3 || s.NTupleWalk > 8) {
 			return fmt.Errorf("%w: n-tuple random walks of %d cells, want 3 to 8 (0: mixed)", ErrSettings, s.NTupleWalk)
 		}
-		if s.Lambda < 0 || s.Lambda > 1 || s.Alpha < 0 {
-			return fmt.Errorf("%w: lambda %v must be in 0..1 and alpha %v positive", ErrSettings, s.Lambda, s.Alpha)
+		if s.AlphaDecay == 1 {
+			s.AlphaDecay = 0 // no decay, stored as before decays existed
+		}
+		if s.Lambda < 0 || s.Lambda > 1 || s.Alpha < 0 || s.AlphaDecay < 0 || s.AlphaDecay > 1 {
+			return fmt.Errorf("%w: lambda %v and alpha decay %v must be in 0..1 and alpha %v positive", ErrSettings, s.Lambda, s.AlphaDecay, s.Alpha)
 		}
 	default:
 		return fmt.Errorf("%w: unknown model kind %q (linear or ntuple)", ErrSettings, s.Model)
@@ -158,6 +162,15 @@ func initialModel(g game.Game, s Settings) (*ai.Model, error) {
 	return &ai.Model{Game: g.Spec(), Kind: ai.KindNTuple, NTuple: net}, nil
 }
 
+// alpha is iteration k's step size: Alpha, decayed by AlphaDecay per
+// iteration after the first.
+func (s Settings) alpha(k int) float64 {
+	if s.AlphaDecay == 0 || s.AlphaDecay == 1 {
+		return s.Alpha
+	}
+	return s.Alpha * math.Pow(s.AlphaDecay, float64(k-1))
+}
+
 // heldOut reports whether game i of iteration k is kept out of learning.
 func heldOut(seed uint64, k int, i uint64) bool {
 	return game.NewRNG(seed^0x68656c64, uint64(k)<<40|i).IntN(100) < heldOutPercent
@@ -176,7 +189,7 @@ func learnIteration(db *store.DB, g game.Game, s Settings, k int, prev *ai.Model
 	if err != nil {
 		return nil, err
 	}
-	l := &ntuple.Learner{Eval: e, Bias: prev.Intercept, Alpha: s.Alpha, Lambda: s.Lambda}
+	l := &ntuple.Learner{Eval: e, Bias: prev.Intercept, Alpha: s.alpha(k), Lambda: s.Lambda}
 	r := newReplayer(g, e)
 	var trainLoss, heldLoss float64
 	var trainN, heldN int

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/simpipe/simpipe/ai"
@@ -225,5 +226,34 @@ func TestNTupleWalk(t *testing.T) {
 	s.NTupleWalk = 9
 	if _, err := Run(context.Background(), openTestDB(t, "bad.db"), g, s, Options{Workers: 1}); !errors.Is(err, ErrSettings) {
 		t.Fatalf("walks of 9 cells: %v", err)
+	}
+}
+
+// TestAlphaDecay: a decay leaves the first iteration's model as it was
+// and changes the later ones; a decay of 1 is no decay, stored as none.
+func TestAlphaDecay(t *testing.T) {
+	g := mustGame(t, "connect4")
+	base := Settings{Game: "connect4", Iterations: 2, GamesPerIteration: 200, Seed: 3, MaxActions: 1000, NTupleWeights: 5000, Lambda: 0.5, NTupleTables: TablesShared}
+	models := map[float64][2][]byte{}
+	for _, decay := range []float64{0, 1, 0.5} {
+		s := base
+		s.AlphaDecay = decay
+		db := openTestDB(t, "decay.db")
+		m, err := Run(context.Background(), db, g, s, Options{Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := storedModel(db, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models[decay] = [2][]byte{first.Canonical(), m.Canonical()}
+		raw, _ := db.Get(settingsKey)
+		if stored := strings.Contains(string(raw), "alpha_decay"); stored != (decay == 0.5) {
+			t.Errorf("decay %v stored as %s", decay, raw)
+		}
+	}
+	if !bytes.Equal(models[0][0], models[0.5][0]) || !bytes.Equal(models[0][1], models[1][1]) || bytes.Equal(models[0][1], models[0.5][1]) {
+		t.Fatal("want the same first iteration, decay 1 as none, and decay 0.5 changing the second iteration")
 	}
 }

@@ -70,8 +70,11 @@ type Settings struct {
 	// Lambda, Alpha and NTupleWeights set an n-tuple run (see ntuple.go):
 	// the TD(λ) parameter (1: outcome targets), the step size and the
 	// weights budget of the generated network.
-	Lambda        float64 `json:"lambda,omitempty"`
-	Alpha         float64 `json:"alpha,omitempty"`
+	Lambda float64 `json:"lambda,omitempty"`
+	Alpha  float64 `json:"alpha,omitempty"`
+	// AlphaDecay, when not 0 or 1, scales the step size per iteration:
+	// iteration k learns with Alpha·AlphaDecay^(k-1).
+	AlphaDecay    float64 `json:"alpha_decay,omitempty"`
 	NTupleWeights int     `json:"ntuple_weights,omitempty"`
 	// NTupleTables is TablesShared (one set of tables every seat reads) or
 	// TablesSeat (one set per seat, NTupleWeights in all); empty picks
