@@ -60,7 +60,10 @@
 // a drawn one). Every position has 10 to 32 discs, a side to move that is not
 // lost, and at most 3 value-preserving moves; TestShippedSet checks the form
 // of every line and solves every 20th (every one with -solve.fullset), so
-// the file cannot drift unnoticed.
+// the file cannot drift unnoticed. testdata/positions-seed2.jsonl is a
+// second set of 400 made the same way from game seed 2 (-gen-seed 2), the
+// held-out one: no player parameter or training setting was chosen on it
+// (`make c4-accuracy C4FLAGS='-set game/connect4/solve/testdata/positions-seed2.jsonl'`).
 //
 // The positions come from self-play (Generate, run by
 // `make c4-positions`): game i, seeded by game.NewRNG(1, i), opens with ten
