@@ -345,6 +345,8 @@ func TestRefusals(t *testing.T) {
 		{"directory", []string{"inspect", dir}, "is a directory"},
 		{"inspect missing", []string{"inspect", missing}, "does not exist"},
 		{"unknown command", []string{"fly"}, "unexpected argument fly"},
+		{"alpha decay above 1", []string{"train", "--db", missing, "--game", "connect4", "--iterations", "2", "--games-per-iteration", "10", "--alpha-decay", "1.5", "-o", filepath.Join(dir, "m.json")}, "--alpha-decay 1.5 is outside"},
+		{"walk of 9 cells", []string{"train", "--db", missing, "--game", "connect4", "--iterations", "2", "--games-per-iteration", "10", "--ntuple-walk", "9", "-o", filepath.Join(dir, "m.json")}, "--ntuple-walk 9 is outside"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
