@@ -28,6 +28,18 @@ func TestGreedyExplore(t *testing.T) {
 			t.Errorf("%s: canonical %q, want %q", spec, l.String(), want)
 		}
 	}
+	// temp= is in hundredths of the value scale.
+	l, err := ai.ParseLineupWith("greedy:temp=5,explore=7,file=m.json", g, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	players, err := l.Players()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := players[0].(*ai.Greedy); p.Temp != 0.05 || p.Explore != 7 {
+		t.Errorf("greedy:temp=5,explore=7 made Temp %v, Explore %d; want 0.05 and 7", p.Temp, p.Explore)
+	}
 	// The moves that differ from the greedy choice: none at 0 %, some at
 	// 30 %, and the same ones for the same rng.
 	play := func(explore int, temp float64, seed uint64) (moves []game.Move, differ int) {

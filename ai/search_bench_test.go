@@ -91,9 +91,9 @@ func benchSpec(b *testing.B, g game.Game, spec string) game.Player {
 // (PUCT, its default parameters) at 200 iterations against one of plain
 // mcts at 200; the issue asks for at most 2x. The four games are those
 // the README trains (set $SIMPIPE_BENCH_MODEL to their models): connect
-// four's bitboard rollouts make plain mcts cheapest there. mcts-cutoff is the previous
-// ai (UCT, the model after 10 random moves), ab an alpha-beta at 2000
-// nodes.
+// four's bitboard rollouts make plain mcts cheapest there. mcts-cutoff
+// is the previous ai (UCT, the model after 10 random moves), ab an
+// alpha-beta at 2000 nodes.
 func BenchmarkMove(b *testing.B) {
 	for _, spec := range []string{"connect4", "hex:size=7", "othello", "breakthrough"} {
 		for _, p := range []struct{ name, spec string }{

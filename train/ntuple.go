@@ -163,9 +163,9 @@ func initialModel(g game.Game, s Settings) (*ai.Model, error) {
 }
 
 // alpha is iteration k's step size: Alpha, decayed by AlphaDecay per
-// iteration after the first.
+// iteration after the first (resolveKind stores no decay as 0).
 func (s Settings) alpha(k int) float64 {
-	if s.AlphaDecay == 0 || s.AlphaDecay == 1 {
+	if s.AlphaDecay == 0 {
 		return s.Alpha
 	}
 	return s.Alpha * math.Pow(s.AlphaDecay, float64(k-1))
