@@ -64,6 +64,8 @@
 // second set of 400 made the same way from game seed 2 (-gen-seed 2), the
 // held-out one: no player parameter or training setting was chosen on it
 // (`make c4-accuracy C4FLAGS='-set game/connect4/solve/testdata/positions-seed2.jsonl'`).
+// testdata/positions-seed3.jsonl, from -gen-seed 3, was made after every
+// setting of the README's training commands had been chosen.
 //
 // The positions come from self-play (Generate, run by
 // `make c4-positions`): game i, seeded by game.NewRNG(1, i), opens with ten
