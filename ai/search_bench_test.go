@@ -93,7 +93,8 @@ func benchSpec(b *testing.B, g game.Game, spec string) game.Player {
 // the README trains (set $SIMPIPE_BENCH_MODEL to their models): connect
 // four's bitboard rollouts make plain mcts cheapest there. mcts-cutoff
 // is the previous ai (UCT, the model after 10 random moves), ab an
-// alpha-beta at 2000 nodes.
+// alpha-beta at 2000 nodes, ai-70r0 the ai the README offers at plain
+// mcts's cost (70 iterations, leaves scored by the model alone).
 func BenchmarkMove(b *testing.B) {
 	for _, spec := range []string{"connect4", "hex:size=7", "othello", "breakthrough"} {
 		for _, p := range []struct{ name, spec string }{
@@ -101,6 +102,7 @@ func BenchmarkMove(b *testing.B) {
 			{"ai", "ai:iterations=200,file=m.json"},
 			{"mcts-cutoff", "mcts:iterations=200,cutoff=10,file=m.json"},
 			{"ab", "ab:nodes=2000,file=m.json"},
+			{"ai-70r0", "ai:iterations=70,rollout=0,file=m.json"},
 		} {
 			b.Run(spec+"/"+p.name, func(b *testing.B) {
 				g := mctsGame(b, spec)
